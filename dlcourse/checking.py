@@ -1,0 +1,44 @@
+"""The *Check your work* cell: grade the saved notebook in a separate process."""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _notebook_path(chapter: str) -> Path:
+    """Where the learner's notebook is saved.
+
+    JupyterLab tells the kernel the notebook's path in JPY_SESSION_NAME; outside
+    JupyterLab we fall back to ``<chapter>.ipynb`` in the working directory,
+    which is the notebook's own folder when Jupyter starts the kernel.
+    """
+    session_path = os.environ.get("JPY_SESSION_NAME", "")
+    if session_path.endswith(".ipynb") and Path(session_path).is_file():
+        return Path(session_path)
+    return Path.cwd() / f"{chapter}.ipynb"
+
+
+def check_your_work(chapter: str, notebook: str | os.PathLike | None = None) -> int:
+    """Grade the *saved* notebook with ``python -m grader check`` and print the table.
+
+    Returns the grader's exit status (0 graded, 2 could not grade).
+    """
+    path = Path(notebook) if notebook is not None else _notebook_path(chapter)
+    if not path.is_file():
+        print(f"Cannot find the saved notebook {path}. Save it (Ctrl+S), or pass its path: "
+              f"dl.check_your_work({chapter!r}, 'path/to/{chapter}.ipynb').")
+        return 2
+    saved = _dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%H:%M:%S")
+    print(f"Grading {path.name} as saved at {saved}. Unsaved edits are not graded: save first (Ctrl+S).")
+    print("Running every cell in a fresh kernel; this takes about as long as Run All.\n", flush=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "grader", "check", str(path)],
+        capture_output=True, text=True,
+    )
+    print(result.stdout, end="")
+    if result.returncode != 0 and result.stderr.strip():
+        print(result.stderr.strip().splitlines()[-1])
+    return result.returncode

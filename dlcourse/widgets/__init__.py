@@ -1,0 +1,11 @@
+"""Interactive views built on ipywidgets 8; each can be driven from Python.
+
+Every widget keeps its matplotlib figure in ``.figure``, shows it in an
+``Output`` area as a PNG, and counts redraws in ``.draw_count`` so tests and
+learners can see that moving a control changed the view.
+"""
+from dlcourse.widgets.gradient_descent import GradientDescentExplorer
+from dlcourse.widgets.live_figure import LiveFigure
+from dlcourse.widgets.slider_plot import SliderPlot
+
+__all__ = ["GradientDescentExplorer", "LiveFigure", "SliderPlot"]

@@ -1,0 +1,98 @@
+"""Learning-rate, start-point and step sliders over a 2-D loss surface, path drawn."""
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as widgets
+import numpy as np
+from IPython.display import display
+
+from dlcourse.surfaces import ELONGATED_BOWL, SURFACES, LossSurface
+from dlcourse.widgets.live_figure import LiveFigure
+
+# gradient_descent(grad_fn, x0, lr, steps) -> path (steps + 1, 2): the learner's own function.
+GradientDescentFn = Callable[[Callable[[np.ndarray], np.ndarray], np.ndarray, float, int], np.ndarray]
+
+
+class GradientDescentExplorer:
+    """Draws the path that *your* ``gradient_descent`` takes on a loss surface.
+
+    The explorer does no optimisation itself: it calls the function you pass
+    in, so what you see is your implementation at work.
+    """
+
+    def __init__(self, gradient_descent: GradientDescentFn, surface: LossSurface = ELONGATED_BOWL,
+                 lr: float = 0.05, start: tuple[float, float] = (-4.0, 2.0), steps: int = 30):
+        self.gradient_descent = gradient_descent
+        self.surface_choice = widgets.Dropdown(options=list(SURFACES), value=surface.name,
+                                               description="surface")
+        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-3, max=0.5, step=0.05,
+                                         description="learning rate", readout_format=".3f")
+        self.start_x = widgets.FloatSlider(value=start[0], min=-5, max=5, step=0.1, description="start x")
+        self.start_y = widgets.FloatSlider(value=start[1], min=-3, max=3, step=0.1, description="start y")
+        self.steps = widgets.IntSlider(value=steps, min=1, max=200, description="steps")
+        self.status = widgets.Label()
+        controls = [self.surface_choice, self.lr, self.start_x, self.start_y, self.steps]
+        for control in controls:
+            control.continuous_update = False
+            control.observe(lambda _change: self.redraw(), names="value")
+        self.live = LiveFigure(figsize=(6.4, 4.2))
+        self.widget = widgets.VBox([
+            widgets.HBox(controls[:3]), widgets.HBox(controls[3:]), self.status, self.live.output,
+        ])
+        self._grids: dict[str, tuple] = {}
+        self.redraw()
+
+    @property
+    def figure(self):
+        return self.live.figure
+
+    @property
+    def draw_count(self) -> int:
+        return self.live.draw_count
+
+    @property
+    def surface(self) -> LossSurface:
+        return SURFACES[self.surface_choice.value]
+
+    def path(self) -> np.ndarray:
+        """The (steps + 1, 2) path of the learner's gradient descent for the current controls."""
+        start = np.array([self.start_x.value, self.start_y.value], dtype=float)
+        return np.asarray(self.gradient_descent(self.surface.gradient, start, self.lr.value, self.steps.value))
+
+    def redraw(self) -> None:
+        try:
+            path = self.path()
+        except Exception as error:  # unfinished exercise: say so instead of raising in a callback
+            self.status.value = ""
+            self.live.show_message(f"Cannot draw yet: your gradient_descent raised {type(error).__name__}: {error}")
+            return
+        surface = self.surface
+        if surface.name not in self._grids:
+            self._grids[surface.name] = surface.grid()
+        X, Y, Z = self._grids[surface.name]
+        fig = self.live.figure
+        fig.clear()
+        ax = fig.add_subplot()
+        ax.contour(X, Y, Z, levels=np.geomspace(max(Z.min(), 1e-3), Z.max(), 15), cmap="viridis", linewidths=0.8)
+        finite = np.all(np.isfinite(path), axis=1)
+        shown = path[finite]
+        ax.plot(shown[:, 0], shown[:, 1], "o-", color="crimson", markersize=3, linewidth=1.2, label="your path")
+        ax.plot(*surface.minimum, "k*", markersize=12, label="minimum")
+        ax.set_xlim(*surface.x_range)
+        ax.set_ylim(*surface.y_range)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        ax.set_title(surface.name, fontsize=10)
+        ax.legend(loc="upper right", fontsize=8)
+        self.status.value = self._describe(path)
+        self.live.draw(force=True)
+
+    def _describe(self, path: np.ndarray) -> str:
+        losses = [self.surface.loss(point) for point in path if np.all(np.isfinite(point))]
+        if len(losses) < len(path) or not np.isfinite(losses[-1]) or losses[-1] > 1e6:
+            return "Diverged: the learning rate is too large for this surface's steepest direction."
+        return f"Loss {losses[0]:.3g} → {losses[-1]:.3g} after {len(path) - 1} steps."
+
+    def _ipython_display_(self) -> None:
+        display(self.widget)

@@ -1,0 +1,62 @@
+"""The hardened nbgrader configuration every grader run uses.
+
+Each setting closes a way a correct answer could be zeroed or a wrong one
+rewarded; the comments say which.
+"""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    Execute,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+from traitlets.config import Config
+
+from grader.preprocessors import StderrIsNotFailure
+
+# Our slowest solution cell takes well under a minute on a 2-core laptop; three
+# minutes leaves room for a slow machine without letting an endless loop stall
+# a class's grading (nbgrader's default of 30 s zeroes honest work on CPU).
+CELL_TIMEOUT_S = 180
+COURSE_ID = "deep-learning-responsibly"
+
+
+def hardened_config(course_root: Path) -> Config:
+    c = Config()
+    c.CourseDirectory.root = str(course_root)
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store"]
+    c.Execute.timeout = CELL_TIMEOUT_S
+    c.Execute.interrupt_on_timeout = True
+    # nbclient skips cells carrying this tag. The default ("skip-execution") is
+    # public, so a learner could tag a test cell and skip it; a fresh random
+    # tag per run cannot be guessed.
+    c.Execute.skip_cells_with_tag = f"skip-{secrets.token_hex(16)}"
+    # A deleted test cell must count as a failed test, not vanish from the total.
+    c.OverwriteCells.add_missing_cells = True
+    # Our preprocessor runs right after execution, before grades are saved.
+    c.Autograde.autograde_preprocessors = [
+        Execute,
+        StderrIsNotFailure,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
+    ]
+    # Cap what a runaway print can put into an autograded notebook or feedback.
+    c.LimitOutput.max_lines = 500
+    c.LimitOutput.max_traceback = 50
+    # Hidden tests are removed from released notebooks; feedback is built from
+    # the release text, never from the source (see grader.classroom).
+    c.ClearHiddenTests.enforce_metadata = True
+    c.GenerateAssignment.create_assignment = True
+    return c

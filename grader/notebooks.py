@@ -1,0 +1,66 @@
+"""Reading learner notebooks defensively and finding which chapter they belong to."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from grader.errors import UngradableError
+from grader.paths import CHECK_CELL_ID, chapter_names
+
+
+def read_notebook(path: Path) -> NotebookNode:
+    """Parse and validate a notebook, or raise UngradableError with a one-line reason."""
+    if not path.exists():
+        raise UngradableError(f"{path} does not exist; give the path of your saved .ipynb file.")
+    if not path.is_file():
+        raise UngradableError(f"{path} is not a file; give the path of your saved .ipynb file.")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UngradableError(
+            f"{path.name} is not UTF-8 text (byte {error.start}); it is not a saved Jupyter notebook."
+        ) from None
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UngradableError(
+            f"{path.name} is not valid JSON (line {error.lineno}, column {error.colno}): "
+            "restore it from JupyterLab's checkpoint (File > Revert) or re-download the chapter."
+        ) from None
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+        nbformat.validate(notebook)
+    except Exception as error:  # nbformat raises several unrelated types
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise UngradableError(f"{path.name} is not a valid Jupyter notebook: {reason[:160]}") from None
+    return notebook
+
+
+def chapter_of(notebook: NotebookNode, path: Path) -> str:
+    """The chapter a notebook belongs to: its metadata first, then its file or folder name."""
+    known = chapter_names()
+    recorded = notebook.metadata.get("dlcourse", {}).get("chapter")
+    candidates = [recorded, path.stem, path.parent.name]
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate in known:
+            return candidate
+    raise UngradableError(
+        f"{path.name} is not a chapter of this course (metadata says {recorded!r}); "
+        f"known chapters: {', '.join(known)}."
+    )
+
+
+def without_check_cell(notebook: NotebookNode) -> NotebookNode:
+    """A copy of the notebook minus the *Check your work* cell."""
+    copy = nbformat.from_dict(json.loads(json.dumps(notebook)))
+    copy.cells = [cell for cell in copy.cells if not is_check_cell(cell)]
+    return copy
+
+
+def is_check_cell(cell: NotebookNode) -> bool:
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return cell.get("id") == CHECK_CELL_ID or grade_id == CHECK_CELL_ID

@@ -1,0 +1,53 @@
+"""The result of grading one notebook: rows, a score, a table and JSON."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class TestResult:
+    name: str  # the nbgrader grade_id, e.g. "test_mse_loss_values"
+    score: float
+    max_score: float
+    status: str  # "pass" | "fail" | "error" | "manual"
+    message: str = ""  # one line: why it failed, or what a manual grade needs
+    description: str = ""  # the test's one-line docstring
+
+
+@dataclass
+class Report:
+    chapter: str
+    notebook: str
+    tests: list[TestResult] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return sum(test.score for test in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(test.max_score for test in self.tests)
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "chapter": self.chapter,
+            "notebook": self.notebook,
+            "score": self.score,
+            "max_score": self.max_score,
+            "tests": [asdict(test) for test in self.tests],
+        }, indent=2)
+
+    def to_table(self) -> str:
+        name_width = max([len("test")] + [len(test.name) for test in self.tests])
+        lines = [f"{self.chapter}: {self.notebook}", "",
+                 f"{'test':<{name_width}}  {'points':>7}  {'status':<6}  reason"]
+        for test in self.tests:
+            points = f"{test.score:g}/{test.max_score:g}"
+            lines.append(f"{test.name:<{name_width}}  {points:>7}  {test.status:<6}  {test.message}".rstrip())
+        manual = [test for test in self.tests if test.status == "manual"]
+        lines += ["", f"Score: {self.score:g} / {self.max_score:g}"]
+        if manual:
+            lines.append(f"({len(manual)} written answer(s) worth {sum(t.max_score for t in manual):g} points "
+                         "are graded by a person and count 0 here.)")
+        return "\n".join(lines)
