@@ -4,6 +4,7 @@ One concept per module. Nothing here answers an exercise: graded functions are
 written by the learner in the notebook, and widgets that need one take it as an
 argument.
 """
+from dlcourse import data, surfaces, widgets
 from dlcourse.checking import check_your_work
 from dlcourse.device import device
 from dlcourse.plotting import use_course_style
@@ -12,6 +13,9 @@ from dlcourse.seeding import seed_everything
 
 __all__ = [
     "check_your_work",
+    "data",
+    "surfaces",
+    "widgets",
     "device",
     "progress",
     "seed_everything",

@@ -33,3 +33,50 @@ def make_linear_regression(n: int = 200, d: int = 2, noise: float = 0.5, seed: i
     b = float(rng.uniform(-2, 2))
     y = X @ w + b + noise * rng.standard_normal(n)
     return X, y, w, b
+
+
+def load_mnist(n_test: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The 5,000 MNIST digits of datasets/mnist_5k, split into training and test sets.
+
+    Returns X_train (5000 - n_test, 28, 28), y_train, X_test (n_test, 28, 28), y_test:
+    images float32 in [0, 1] (1 = ink), labels int64 0-9. The split is stratified
+    (n_test / 10 test images per digit) and, like the order within each split,
+    fixed by ``seed``: the same call always returns the same arrays.
+    """
+    if n_test % 10 or not 0 < n_test < 5000:
+        raise ValueError(f"n_test must be a multiple of 10 between 10 and 4990, got {n_test}")
+    with np.load(_dataset_file("mnist_5k", "mnist_5k.npz")) as archive:
+        images, labels = archive["images"], archive["labels"].astype(np.int64)  # (5000, 28, 28), (5000,)
+    rng = np.random.default_rng(seed)
+    test_idx = np.concatenate([rng.permutation(np.flatnonzero(labels == digit))[: n_test // 10]
+                               for digit in range(10)])
+    train_idx = np.setdiff1d(np.arange(len(labels)), test_idx)
+    train_idx, test_idx = rng.permutation(train_idx), rng.permutation(test_idx)  # the file is sorted by digit
+    X = images.astype(np.float32) / 255.0
+    return X[train_idx], labels[train_idx], X[test_idx], labels[test_idx]
+
+
+def load_digits(test_fraction: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """scikit-learn's 1,797 handwritten 8×8 digits (see datasets/digits), split into training and test sets.
+
+    Returns X_train (N_train, 64), y_train (N_train,), X_test (N_test, 64), y_test (N_test,):
+    pixels float64 in [0, 1] (the original counts 0-16 divided by 16; 1 = ink), rows
+    flattened row by row, labels int64 0-9. The split is stratified (``test_fraction``
+    of each digit, rounded, goes to the test set) and, like the order within each
+    split, fixed by ``seed``. The data ship inside scikit-learn, so nothing is downloaded.
+    """
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be between 0 and 1 (exclusive), got {test_fraction}")
+    from sklearn.datasets import load_digits as sklearn_load_digits  # imported here: sklearn loads slowly
+
+    digits = sklearn_load_digits()
+    images, labels = digits.data, digits.target.astype(np.int64)  # (1797, 64) counts 0-16, (1797,)
+    rng = np.random.default_rng(seed)
+    test_idx = np.concatenate([
+        rng.permutation(members)[: int(round(test_fraction * len(members)))]
+        for members in (np.flatnonzero(labels == digit) for digit in range(10))
+    ])
+    train_idx = np.setdiff1d(np.arange(len(labels)), test_idx)
+    train_idx, test_idx = rng.permutation(train_idx), rng.permutation(test_idx)
+    X = images.astype(np.float64) / 16.0
+    return X[train_idx], labels[train_idx], X[test_idx], labels[test_idx]

@@ -27,7 +27,7 @@ def grade(path: Path) -> Report:
         autograded = nbformat.read(course.autograded_path(), as_version=4)
         scores = _scores_from_gradebook(course.db_url, chapter)
     descriptions = _test_descriptions(nbformat.read(solution_notebook(chapter), as_version=4))
-    report = Report(chapter=chapter, notebook=str(path))
+    report = Report(chapter=chapter, notebook=str(path), executed=autograded)
     for cell in autograded.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id not in scores:

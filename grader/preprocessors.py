@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
+from traitlets import Bool
 
 
 class StderrIsNotFailure(Preprocessor):
@@ -12,6 +13,8 @@ class StderrIsNotFailure(Preprocessor):
     a harmless DeprecationWarning (or tqdm's bar) into a lost grade. A failing
     test raises an exception, and that error output is left untouched.
     """
+
+    enabled = Bool(True)  # nbconvert preprocessors are off unless enabled
 
     def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int):
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):

@@ -20,6 +20,9 @@ class Report:
     chapter: str
     notebook: str
     tests: list[TestResult] = field(default_factory=list)
+    # The notebook as nbgrader executed it (outputs included); for tests and
+    # classroom tools, never shown to a learner because it holds hidden tests.
+    executed: object = field(default=None, repr=False, compare=False)
 
     @property
     def score(self) -> float:

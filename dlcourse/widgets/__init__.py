@@ -7,5 +7,6 @@ learners can see that moving a control changed the view.
 from dlcourse.widgets.gradient_descent import GradientDescentExplorer
 from dlcourse.widgets.live_figure import LiveFigure
 from dlcourse.widgets.slider_plot import SliderPlot
+from dlcourse.widgets.training_dashboard import TrainingDashboard
 
-__all__ = ["GradientDescentExplorer", "LiveFigure", "SliderPlot"]
+__all__ = ["GradientDescentExplorer", "LiveFigure", "SliderPlot", "TrainingDashboard"]

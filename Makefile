@@ -1,0 +1,49 @@
+# Two commands: `make lab` opens the course, `make test` runs every test.
+# Both create .venv/ from requirements.txt first; nothing is installed globally.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.requirements.installed
+# The venv's bin/ must be on PATH: nbgrader runs `alembic` as a subprocess.
+RUN := PATH="$(BIN):$$PATH" JUPYTERLAB_SETTINGS_DIR="$(CURDIR)/$(VENV)/jupyter-user/settings" \
+       JUPYTERLAB_WORKSPACES_DIR="$(CURDIR)/$(VENV)/jupyter-user/workspaces"
+JOBS ?= 2
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: venv lab test release bench clean help
+
+help:
+	@echo "make lab      set up .venv and open JupyterLab on chapters/ (LAB_ARGS=--no-browser for headless)"
+	@echo "make test     set up .venv and run every test"
+	@echo "make release  regenerate chapters/ from solutions/"
+	@echo "make bench    time and measure every chapter (writes bench/results/)"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]' \
+		|| { echo "Install Python 3.11 or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	@# Make dlcourse/ and grader/ importable from notebooks and `python -m grader`, wherever the kernel starts.
+	$(BIN)/python -c 'import pathlib, site; pathlib.Path(site.getsitepackages()[0], "dlcourse-repo.pth").write_text("$(CURDIR)\n")'
+	touch $(STAMP)
+
+lab: venv
+	@echo "Opening JupyterLab on chapters/ (the URL with its token is printed below)."
+	$(RUN) $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)/chapters" \
+		--LabApp.default_url=/lab/tree/00_start_here/00_start_here.ipynb $(LAB_ARGS)
+
+test: venv
+	$(RUN) $(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS) tests
+
+release: venv
+	$(RUN) $(BIN)/python -m grader release
+
+bench: venv
+	$(RUN) $(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache
