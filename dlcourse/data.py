@@ -80,3 +80,46 @@ def load_digits(test_fraction: float = 0.25, seed: int = 0) -> tuple[np.ndarray,
     train_idx, test_idx = rng.permutation(train_idx), rng.permutation(test_idx)
     X = images.astype(np.float64) / 16.0
     return X[train_idx], labels[train_idx], X[test_idx], labels[test_idx]
+
+
+def load_text_corpus() -> str:
+    """The English character-level corpus of datasets/python_docs (about 460k ASCII characters)."""
+    return _dataset_file("python_docs", "python_docs.txt").read_text(encoding="ascii")
+
+
+REVIEW_SPLITS = ("train", "validation", "test", "shifted", "unlabeled")
+
+
+def load_reviews() -> dict[str, dict[str, list[str] | np.ndarray]]:
+    """The templated product reviews of datasets/reviews, with their planted spurious cue.
+
+    Returns a dict with one entry per split, in this order: "train" (2,000 reviews),
+    "validation" (500), "test" (1,000), "shifted" (1,000) and "unlabeled" (4,000).
+    Each entry is a dict of equally long columns:
+
+    - "texts": list[str], the reviews, each ending " - NAME from TOWN";
+    - "labels": np.ndarray int64 (N,), 1 positive, 0 negative; -1 in every row of "unlabeled";
+    - "towns": np.ndarray of str (N,), "Eastbrook" or "Westmoor", the reviewer's town, also
+      written at the end of the text. This is the planted spurious cue: outside "shifted" the
+      town agrees with the label 85 % of the time (Eastbrook with positive, Westmoor with
+      negative), in "shifted" it is independent of the label;
+    - "categories": np.ndarray of str (N,), the product category (unrelated to the label).
+
+    Rows keep the file's order, which is already random. See datasets/reviews/DATASHEET.md.
+    """
+    import csv
+
+    splits: dict[str, dict[str, list]] = {name: {"texts": [], "labels": [], "towns": [], "categories": []}
+                                          for name in REVIEW_SPLITS}
+    with _dataset_file("reviews", "reviews.csv").open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            split = splits[row["split"]]
+            split["texts"].append(row["text"])
+            split["labels"].append(int(row["label"]))
+            split["towns"].append(row["town"])
+            split["categories"].append(row["category"])
+    return {name: {"texts": columns["texts"],
+                   "labels": np.array(columns["labels"], dtype=np.int64),
+                   "towns": np.array(columns["towns"], dtype=str),
+                   "categories": np.array(columns["categories"], dtype=str)}
+            for name, columns in splits.items()}

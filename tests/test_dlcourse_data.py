@@ -56,3 +56,18 @@ def test_make_linear_regression_is_seeded_and_linear():
     X2, *_ = dl.data.make_linear_regression(n=500, d=3, noise=0.0, seed=7)
     assert np.array_equal(X, X2)
     np.testing.assert_allclose(X @ w + b, y, atol=1e-12)
+
+
+def test_text_corpus_loads_and_rebuilds_from_this_python():
+    import sys
+
+    corpus = dl.data.load_text_corpus()
+    assert len(corpus) > 400_000 and corpus.isascii()
+    assert 60 <= len(set(corpus)) <= 100, "a small character vocabulary"
+    assert "assert" in corpus and "def " in corpus
+    prepare = runpy.run_path(str(REPO_ROOT / "datasets/python_docs/prepare.py"))
+    rebuilt = prepare["build_corpus"]()
+    if sys.version_info[:3] == (3, 11, 7):
+        assert rebuilt == corpus
+    else:  # other patch releases edit a few topics; the bulk must still agree
+        assert abs(len(rebuilt) - len(corpus)) < 0.05 * len(corpus)
