@@ -34,6 +34,7 @@ class GradientDescentExplorer:
         self.status = widgets.Label()
         controls = [self.surface_choice, self.lr, self.start_x, self.start_y, self.steps]
         for control in controls:
+            control.style.description_width = "initial"  # show "learning rate" in full
             control.continuous_update = False
             control.observe(lambda _change: self.redraw(), names="value")
         self.live = LiveFigure(figsize=(6.4, 4.2))

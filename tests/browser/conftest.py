@@ -1,0 +1,84 @@
+"""Fixtures for the browser tests: a Binder-like JupyterLab and a headless Debian Chromium."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader.paths import CHAPTERS_DIR, REPO_ROOT, chapter_names, solution_notebook
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+# Binder gives one CPU and 2 GB: pin the server and its kernels to one core,
+# one thread each (binder/start), and cap every process's address space.
+BINDER_MEMORY_BYTES = 2 * 1024**3
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def binder_bin(tmp_path_factory) -> Path:
+    import os
+
+    from tests.browser.binder_env import build_binder_venv
+    reuse = os.environ.get("DLCOURSE_REUSE_BINDER_VENV")  # for local iteration only; CI builds afresh
+    if reuse and (Path(reuse) / "bin" / "jupyter").exists():
+        return Path(reuse) / "bin"
+    return build_binder_venv(Path(reuse) if reuse else tmp_path_factory.mktemp("binder") / "venv")
+
+
+@pytest.fixture(scope="session")
+def workspace(tmp_path_factory) -> Path:
+    """Each chapter folder as released, with the notebook's answers filled in from the solution."""
+    root = tmp_path_factory.mktemp("lab") / "chapters"
+    for chapter in chapter_names():
+        released = CHAPTERS_DIR / chapter
+        # a chapter whose release is missing fails test_release; here we still run its solution
+        shutil.copytree(released if released.is_dir() else solution_notebook(chapter).parent, root / chapter,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copy(solution_notebook(chapter), root / chapter / f"{chapter}.ipynb")
+    return root
+
+
+@pytest.fixture(scope="session")
+def lab(binder_bin, workspace, artifacts):
+    from tests.browser.jupyterlab_server import JupyterLabServer
+    wrapper = [str(REPO_ROOT / "binder" / "start"), "taskset", "-c", "0",
+               "prlimit", f"--as={BINDER_MEMORY_BYTES}", "--"]
+    server = JupyterLabServer(binder_bin, workspace, artifacts / "jupyterlab.log", wrapper=wrapper)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium; run it, or "
+                    "deselect browser tests locally with -m 'not browser'")
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.lab_page import CHROMIUM_ARGS
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def binder_runs(artifacts):
+    """Run time and peak memory per chapter, written for the closing note and the README."""
+    runs: dict = {}
+    yield runs
+    (artifacts / "binder_runs.json").write_text(json.dumps(runs, indent=2) + "\n")

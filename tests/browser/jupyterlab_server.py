@@ -1,0 +1,75 @@
+"""A real JupyterLab for browser tests: free port, random token, stopped by its pid."""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class JupyterLabServer:
+    """`jupyter lab` from a given venv, optionally wrapped (binder/start, taskset, prlimit)."""
+
+    def __init__(self, venv_bin: Path, root_dir: Path, log_path: Path, wrapper: list[str] | None = None,
+                 extra_env: dict | None = None):
+        self.port = free_port()
+        self.token = secrets.token_hex(24)
+        self.root_dir = root_dir
+        settings = root_dir.parent / "jupyterlab-user"
+        # JupyterLab 4 renders only the cells in view by default; the tests inspect every output.
+        tracker = settings / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+        tracker.parent.mkdir(parents=True, exist_ok=True)
+        tracker.write_text('{"windowingMode": "none"}\n')
+        env = dict(os.environ, PATH=f"{venv_bin}{os.pathsep}{os.environ['PATH']}",
+                   JUPYTERLAB_SETTINGS_DIR=str(settings / "settings"),
+                   JUPYTERLAB_WORKSPACES_DIR=str(settings / "workspaces"), **(extra_env or {}))
+        command = [*(wrapper or []), str(venv_bin / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+                   f"--ServerApp.port={self.port}", f"--IdentityProvider.token={self.token}",
+                   f"--ServerApp.root_dir={root_dir}", "--LabApp.expose_app_in_browser=True",
+                   "--ServerApp.port_retries=0", "--ServerApp.allow_root=True"]
+        self._log = open(log_path, "w")
+        # Own process group, so stopping it also stops the kernels it started.
+        self.process = subprocess.Popen(command, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+                                        cwd=root_dir, start_new_session=True)
+        self._wait_until_ready()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}/{path.lstrip('/')}?token={self.token}"
+
+    def _wait_until_ready(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited with {self.process.returncode}; see {self._log.name}")
+            try:
+                with urllib.request.urlopen(self.url("api/status"), timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"JupyterLab did not answer within {timeout:.0f} s; see {self._log.name}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._log.close()

@@ -1,0 +1,126 @@
+"""The course in a real JupyterLab in Chromium, under Binder's limits (1 CPU, 2 GB per process).
+
+Each chapter's notebook, answers filled in, is run from the browser: no
+tracebacks, every widget rendered, every widget's first control moved and the
+view seen to change, and the run within the 90 s budget. The *Check your work*
+cell is run in the browser for chapters 00 and 01 (each run grades the whole
+notebook again, so doing it for every chapter would double the suite).
+"""
+from __future__ import annotations
+
+import re
+import time
+
+import psutil
+import pytest
+
+from bench.notebooks import PeakRssSampler
+from grader.paths import chapter_names
+from tests.browser.lab_page import (error_outputs, move_first_control, open_notebook, rendered_widgets, run_cells,
+                                    wait_for_change, wait_until_idle, widget_output_count)
+
+CHAPTERS = chapter_names()
+BUDGET_S = 90
+CHECK_IN_BROWSER = {"00_start_here", "01_gradient_descent"}
+BROKEN_TEXT = ("Error displaying widget", "Traceback (most recent call last)")
+
+
+def _kernel_pid(server_pid: int, kernel_id: str) -> int:
+    """The pid of the kernel process whose connection file names `kernel_id`."""
+    for process in psutil.Process(server_pid).children(recursive=True):
+        try:
+            if f"kernel-{kernel_id}.json" in " ".join(process.cmdline()):
+                return process.pid
+        except psutil.NoSuchProcess:
+            continue
+    raise AssertionError(f"no kernel process for kernel {kernel_id}")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_runs_in_the_browser(chapter, lab, browser, artifacts, binder_runs):
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    page_errors: list[str] = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    try:
+        open_notebook(page, lab.url(f"lab/tree/{chapter}/{chapter}.ipynb"))
+        kernel_id = page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.id")
+        kernel_pid = _kernel_pid(lab.process.pid, kernel_id)
+        state = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets.length")
+        code_cells = page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
+                                       .filter(c => c.model.type === 'code').length""")
+        assert state > 0 and code_cells > 1
+
+        start = time.monotonic()
+        with PeakRssSampler(kernel_pid, interval=0.2) as sampler:
+            run_cells(page, through_last=False)
+            state = wait_until_idle(page, expect_executed=code_cells - 1, timeout_s=4 * BUDGET_S)
+        seconds = time.monotonic() - start
+        binder_runs[chapter] = {"seconds": round(seconds, 1), "kernel_peak_rss_mb": round(sampler.peak_bytes / 2**20)}
+
+        assert not error_outputs(state), error_outputs(state)
+        notebook_text = page.inner_text(".jp-NotebookPanel")
+        for broken in BROKEN_TEXT:
+            assert broken not in notebook_text, f"the page shows '{broken}'"
+
+        expected_widgets = widget_output_count(state)
+        widgets = rendered_widgets(page)
+        if len(widgets) != expected_widgets:
+            (artifacts / f"{chapter}-page.html").write_text(page.content())
+            page.screenshot(path=str(artifacts / f"{chapter}-page.png"), full_page=True)
+        assert len(widgets) == expected_widgets, "every widget output must be rendered"
+        moved = 0
+        for index, widget in enumerate(widgets):
+            widget.scroll_into_view_if_needed()
+            before = widget.screenshot()
+            control = move_first_control(page, widget)
+            if control is None:
+                continue  # a progress bar or a display-only view
+            after = wait_for_change(widget, before)
+            assert after != before, f"moving the {control} of widget {index} did not change its view"
+            if moved == 0:
+                (artifacts / f"{chapter}.png").write_bytes(after)
+            moved += 1
+        if expected_widgets:
+            assert moved > 0 or chapter not in ("00_start_here", "01_gradient_descent")
+
+        if chapter in CHECK_IN_BROWSER:
+            page.evaluate("""() => {
+              const notebook = window.jupyterapp.shell.currentWidget.content;
+              notebook.activeCellIndex = notebook.widgets.length - 1;
+              return window.jupyterapp.commands.execute('notebook:run-cell');
+            }""")
+            state = wait_until_idle(page, expect_executed=code_cells, timeout_s=6 * BUDGET_S)
+            check_output = "".join(o.get("text", "") for o in state["cells"][-1].get("outputs", []))
+            score = re.search(r"Score: ([\d.]+) / ([\d.]+)", check_output)
+            assert score, f"the Check your work cell showed no score table:\n{check_output[-1000:]}"
+            assert score.group(1) == score.group(2), check_output
+            assert "test" in check_output and "pass" in check_output
+        assert not page_errors, page_errors
+        assert seconds <= BUDGET_S, f"{chapter} took {seconds:.0f} s under Binder's limits (budget {BUDGET_S} s)"
+    finally:
+        try:
+            page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+        except Exception:
+            pass
+        page.close()
+
+
+def test_nbgrader_extensions_load_without_console_errors(lab, browser):
+    page = browser.new_page()
+    console_errors: list[str] = []
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    try:
+        open_notebook(page, lab.url("lab/tree/00_start_here/00_start_here.ipynb"))
+        commands = page.evaluate("() => window.jupyterapp.commands.listCommands().filter(c => c.startsWith('nbgrader'))")
+        for expected in ("nbgrader:open-assignment-list", "nbgrader:open-formgrader"):
+            assert expected in commands, f"{expected} missing; nbgrader commands found: {commands}"
+        plugins = page.evaluate("() => window.jupyterapp.listPlugins().filter(p => p.includes('nbgrader'))")
+        assert plugins, "no nbgrader plugin registered"
+        active = page.evaluate("""(ids) => ids.filter(id => window.jupyterapp.isPluginActivated(id))""", plugins)
+        assert set(active) == set(plugins), f"inactive nbgrader plugins: {sorted(set(plugins) - set(active))}"
+        time.sleep(2)
+        assert not console_errors, console_errors
+    finally:
+        page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+        page.close()
