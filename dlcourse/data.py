@@ -123,3 +123,60 @@ def load_reviews() -> dict[str, dict[str, list[str] | np.ndarray]]:
                    "towns": np.array(columns["towns"], dtype=str),
                    "categories": np.array(columns["categories"], dtype=str)}
             for name, columns in splits.items()}
+
+
+def _read_csv_rows(name: str, filename: str) -> list[dict[str, str]]:
+    import csv
+
+    with _dataset_file(name, filename).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_linkage_tables() -> tuple[list[dict[str, str]], list[dict[str, str]], dict[str, str | None]]:
+    """The synthetic re-identification tables of datasets/linkage_tables (chapter 09).
+
+    Returns (hospital, voters, truth):
+
+    - hospital: 1,000 "de-identified" discharge records, dicts with the string keys
+      record_id, postcode, birth_date (YYYY-MM-DD), sex ("F"/"M") and diagnosis;
+    - voters: 2,999 rows of a public voter roll, dicts with voter_id, name, postcode,
+      birth_date and sex;
+    - truth: record_id -> the voter_id of the person the record belongs to, or None for a
+      patient who is not on the roll. Only a synthetic data set can tell us this.
+    """
+    hospital = _read_csv_rows("linkage_tables", "hospital_discharges.csv")
+    voters = _read_csv_rows("linkage_tables", "voter_roll.csv")
+    truth = {row["record_id"]: (row["voter_id"] or None)
+             for row in _read_csv_rows("linkage_tables", "linkage_truth.csv")}
+    return hospital, voters, truth
+
+
+def load_berkeley_admissions() -> dict[str, np.ndarray]:
+    """Autumn 1973 graduate admissions at UC Berkeley, six largest departments, by sex (datasets/berkeley_1973).
+
+    Returns columns of 12 rows (department A-F, each with a "men" and a "women" row):
+    "department" and "sex" (str arrays), "applied" and "admitted" (int64 arrays).
+    """
+    rows = _read_csv_rows("berkeley_1973", "berkeley_1973.csv")
+    return {"department": np.array([r["department"] for r in rows], dtype=str),
+            "sex": np.array([r["sex"] for r in rows], dtype=str),
+            "applied": np.array([int(r["applied"]) for r in rows], dtype=np.int64),
+            "admitted": np.array([int(r["admitted"]) for r in rows], dtype=np.int64)}
+
+
+def load_loan_applications() -> dict[str, np.ndarray]:
+    """The synthetic loan applications of datasets/loan_applications, with a planted bias (chapter 10).
+
+    Returns 6,000 rows as columns: "group" (str "A"/"B", the protected attribute),
+    "neighbourhood" (int64 1-8, a proxy for the group), "income_keur" and "debt_ratio"
+    (float64), "years_employed" (int64), "approved" (int64 0/1: the historical, biased
+    decision a bank would train on) and "repaid" (int64 0/1: whether the applicant would
+    have repaid, which only a synthetic data set can know). Rows are in random order.
+    """
+    rows = _read_csv_rows("loan_applications", "loan_applications.csv")
+    columns: dict[str, np.ndarray] = {"group": np.array([r["group"] for r in rows], dtype=str)}
+    for name in ("neighbourhood", "years_employed", "approved", "repaid"):
+        columns[name] = np.array([int(r[name]) for r in rows], dtype=np.int64)
+    for name in ("income_keur", "debt_ratio"):
+        columns[name] = np.array([float(r[name]) for r in rows], dtype=np.float64)
+    return columns

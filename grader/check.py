@@ -6,70 +6,83 @@ from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
-from nbgrader.api import Gradebook
+from nbgrader.utils import determine_grade
 
-from grader.config import CELL_TIMEOUT_S, COURSE_ID
+from grader.config import CELL_TIMEOUT_S, NOTEBOOK_TIMEOUT_S
 from grader.course import STUDENT_ID, throwaway_course
+from grader.errors import UngradableError
+from grader.execute import GRADER_ERRORS
 from grader.notebooks import chapter_of, read_notebook, without_check_cell
 from grader.paths import solution_notebook
+from grader.preprocessors import CaptureResult
 from grader.report import Report, TestResult
+from grader.scan import review_notes
 
 
-def grade(path: Path) -> Report:
+def grade(path: Path, *, cell_timeout: int = CELL_TIMEOUT_S, notebook_timeout: int = NOTEBOOK_TIMEOUT_S) -> Report:
     """Grade the notebook at ``path``; never writes to it. Raises UngradableError."""
     learner_notebook = read_notebook(path)
     chapter = chapter_of(learner_notebook, path)
-    with throwaway_course(chapter) as course:
+    submission_notebook = without_check_cell(learner_notebook)
+    with throwaway_course(chapter, cell_timeout=cell_timeout, notebook_timeout=notebook_timeout) as course:
         submission = course.submission_path()
         submission.parent.mkdir(parents=True)
-        nbformat.write(without_check_cell(learner_notebook), submission)
+        nbformat.write(submission_notebook, submission)
         course.autograde()
-        autograded = nbformat.read(course.autograded_path(), as_version=4)
-        scores = _scores_from_gradebook(course.db_url, chapter)
-    descriptions = _test_descriptions(nbformat.read(solution_notebook(chapter), as_version=4))
-    report = Report(chapter=chapter, notebook=str(path), executed=autograded)
-    for cell in autograded.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id not in scores:
-            continue
-        score, max_score, needs_manual = scores.pop(grade_id)
-        report.tests.append(_result(cell, grade_id, score, max_score, needs_manual, descriptions.get(grade_id, "")))
+        captured = CaptureResult.pop(chapter, STUDENT_ID, chapter)
+    if captured is None:
+        raise UngradableError("nbgrader finished without grading this notebook")
+    autograded, notes = captured
+    report = build_report(autograded, chapter, str(path), notes)
+    report.notes += review_notes(submission_notebook)
     return report
 
 
-def _scores_from_gradebook(db_url: str, chapter: str) -> dict[str, tuple[float, float, bool]]:
-    with Gradebook(db_url, COURSE_ID) as gradebook:
-        notebook = gradebook.find_submission_notebook(chapter, chapter, STUDENT_ID)
-        return {grade.name: (grade.score or 0.0, grade.max_score, bool(grade.needs_manual_grade))
-                for grade in notebook.grades}
+def build_report(autograded: NotebookNode, chapter: str, notebook: str, notes: dict | None = None) -> Report:
+    """One row per graded cell of an autograded notebook, scored the way nbgrader scores it."""
+    descriptions = _test_descriptions(nbformat.read(solution_notebook(chapter), as_version=4))
+    report = Report(chapter=chapter, notebook=notebook, executed=autograded)
+    for cell in autograded.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if not meta.get("grade"):
+            continue
+        score, max_score = determine_grade(cell)
+        report.tests.append(result_for(cell, meta["grade_id"], score, max_score, descriptions.get(meta["grade_id"], "")))
+    notes = notes or {}
+    if notes.get("restored"):
+        items = ", ".join(notes["restored"][:4]) + (" ..." if len(notes["restored"]) > 4 else "")
+        report.notes.append(f"your code changed {items} before the tests; the grader put it back for them")
+    return report
 
 
-def _result(cell: NotebookNode, name: str, score: float, max_score: float, needs_manual: bool,
-            description: str) -> TestResult:
+def result_for(cell: NotebookNode, name: str, score: float | None, max_score: float, description: str) -> TestResult:
+    needs_manual = score is None
     if needs_manual or cell.cell_type == "markdown" or cell.metadata.nbgrader.get("solution"):
         return TestResult(name, 0.0 if needs_manual else score, max_score, "manual",
                           "written answer: graded by a person" if needs_manual else "no answer written",
                           description)
     if score >= max_score:
         return TestResult(name, score, max_score, "pass", "", description)
-    error = next((output for output in cell.get("outputs", []) if output.output_type == "error"), None)
+    errors = [output for output in cell.get("outputs", []) if output.output_type == "error"]
+    error = next((e for e in errors if e.ename in GRADER_ERRORS), errors[0] if errors else None)
     if error is None:
         return TestResult(name, score, max_score, "fail", "partial credit", description)
     status = "fail" if error.ename == "AssertionError" else "error"
-    return TestResult(name, score, max_score, status, _reason(error.ename, error.evalue), description)
+    return TestResult(name, score, max_score, status, reason(error.ename, error.evalue), description)
 
 
-def _reason(ename: str, evalue: str) -> str:
+def reason(ename: str, evalue: str) -> str:
     """One line a learner can act on; never the test's source or traceback."""
     first_line = (evalue or "").strip().splitlines()[0] if (evalue or "").strip() else ""
     if ename == "NotImplementedError":
         return "not written yet: a YOUR CODE HERE cell still raises NotImplementedError"
-    if ename == "CellTimeoutError":
-        return f"timed out: a cell ran longer than {CELL_TIMEOUT_S} s (an endless loop?)"
-    if ename == "DeadKernelError":
-        return "the kernel died (out of memory, or the code exited the process)"
-    reason = f"{ename}: {first_line}" if first_line else ename
-    return reason if len(reason) <= 200 else reason[:197] + "..."
+    if ename in GRADER_ERRORS:
+        text = first_line
+    elif ename == "SystemExit":
+        text = "SystemExit: the code called sys.exit() or exit() during the test"
+    else:
+        text = f"{ename}: {first_line}" if first_line else ename
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _test_descriptions(source: NotebookNode) -> dict[str, str]:

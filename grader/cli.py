@@ -1,4 +1,4 @@
-"""Command line: python -m grader {check,release}."""
+"""Command line: python -m grader {check,release,classroom}."""
 from __future__ import annotations
 
 import argparse
@@ -22,10 +22,40 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="grade one saved notebook (the file is never modified)")
     check.add_argument("notebook", type=Path)
     check.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    check.add_argument("--cell-timeout", type=int, default=None, help="seconds per cell (default 180)")
+    check.add_argument("--notebook-timeout", type=int, default=None, help="seconds per notebook (default 600)")
     release = commands.add_parser("release", help="regenerate chapters/ from solutions/")
     release.add_argument("--check", action="store_true", help="exit 1 and name chapters that drift")
     release.add_argument("chapters", nargs="*", help="only these chapters (default: all)")
+    classroom = commands.add_parser("classroom", help="an nbgrader course for a class: init, autograde, restore")
+    actions = classroom.add_subparsers(dest="action", required=True)
+    init = actions.add_parser("init", help="create an nbgrader course folder from solutions/")
+    init.add_argument("course", type=Path)
+    init.add_argument("--chapters", nargs="*", help="only these chapters (default: all)")
+    grade = actions.add_parser("autograde", help="back up the gradebook, then grade every submission")
+    grade.add_argument("course", type=Path)
+    grade.add_argument("--assignment", help="only this assignment (default: all)")
+    grade.add_argument("--student", action="append", help="only this student (repeat for more)")
+    grade.add_argument("--workers", type=int, default=2, help="submissions graded at once (default: 2)")
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help="run student code without the sandbox (only for code you trust)")
+    grade.add_argument("--memory", type=_size, default=None, help="memory limit per kernel, e.g. 2G (default)")
+    grade.add_argument("--cell-timeout", type=int, default=None, help="seconds per cell (default 180)")
+    grade.add_argument("--notebook-timeout", type=int, default=None, help="seconds per notebook (default 600)")
+    grade.add_argument("--no-feedback", action="store_true", help="do not generate feedback files")
+    grade.add_argument("--json", action="store_true", help="print the outcomes as JSON instead of a table")
+    back = actions.add_parser("restore", help="replace the gradebook with a backup (default: the newest good one)")
+    back.add_argument("course", type=Path)
+    back.add_argument("backup", nargs="?", help="a file name in COURSE/backups/")
     return parser
+
+
+def _size(text: str) -> int:
+    units = {"K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}
+    text = text.strip().upper().removesuffix("B").removesuffix("I")
+    if text and text[-1] in units:
+        return int(float(text[:-1]) * units[text[-1]])
+    return int(text)
 
 
 @contextlib.contextmanager
@@ -57,9 +87,11 @@ def _quiet_stderr():
 def _check(args: argparse.Namespace) -> int:
     from grader.check import grade
 
+    limits = {key: value for key, value in (("cell_timeout", args.cell_timeout),
+                                             ("notebook_timeout", args.notebook_timeout)) if value}
     try:
         with _quiet_stderr():
-            report = grade(args.notebook)
+            report = grade(args.notebook, **limits)
     except UngradableError as error:
         print(f"Cannot grade: {error}", file=sys.stderr)
         return EXIT_UNGRADABLE
@@ -87,8 +119,41 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _classroom(args: argparse.Namespace) -> int:
+    from grader import classroom
+
+    try:
+        if args.action == "init":
+            chapters = classroom.init(args.course, args.chapters)
+            print(f"Created the course {args.course.resolve()} with {len(chapters)} assignment(s): "
+                  f"{', '.join(chapters)}. Next: see grader/README.md.")
+        elif args.action == "restore":
+            chosen, saved = classroom.restore(args.course, args.backup)
+            print(f"Restored the gradebook from {chosen.name}"
+                  + (f"; the file it replaced is kept as backups/{saved.name}" if saved else ""))
+        else:
+            outcomes = classroom.autograde(
+                args.course, assignment=args.assignment, students=args.student, workers=args.workers,
+                sandbox=not args.no_sandbox,
+                memory=args.memory, cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+                feedback=not args.no_feedback, log=(lambda line: print(line, file=sys.stderr, flush=True)))
+            if args.json:
+                import dataclasses
+                import json
+
+                print(json.dumps([dataclasses.asdict(o) for o in outcomes], indent=1))
+            else:
+                print(classroom.table(outcomes, args.course.resolve()))
+    except classroom.ClassroomError as error:
+        print(f"Cannot {args.action}: {error}", file=sys.stderr)
+        return EXIT_UNGRADABLE
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         return _check(args)
+    if args.command == "classroom":
+        return _classroom(args)
     return _release(args)

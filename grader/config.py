@@ -12,45 +12,58 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
-    Execute,
     IgnorePattern,
     LimitOutput,
     SaveAutoGrades,
 )
 from traitlets.config import Config
 
-from grader.preprocessors import StderrIsNotFailure
+from grader.execute import HardenedExecute
+from grader.preprocessors import (CaptureResult, NoInjectedPartialCredit, SanitizeForInstructors,
+                                  StderrIsNotFailure)
 
 # Our slowest solution cell takes well under a minute on a 2-core laptop; three
 # minutes leaves room for a slow machine without letting an endless loop stall
 # a class's grading (nbgrader's default of 30 s zeroes honest work on CPU).
 CELL_TIMEOUT_S = 180
+# A whole chapter runs in at most 90 s; ten minutes caps a notebook whose cells
+# each stay just under the cell timeout.
+NOTEBOOK_TIMEOUT_S = 600
 COURSE_ID = "deep-learning-responsibly"
 
 
-def hardened_config(course_root: Path) -> Config:
+def hardened_config(course_root: Path, *, cell_timeout: int = CELL_TIMEOUT_S,
+                    notebook_timeout: int = NOTEBOOK_TIMEOUT_S, sandbox: dict | None = None) -> Config:
     c = Config()
     c.CourseDirectory.root = str(course_root)
     c.CourseDirectory.course_id = COURSE_ID
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store"]
-    c.Execute.timeout = CELL_TIMEOUT_S
+    c.Execute.timeout = cell_timeout
     c.Execute.interrupt_on_timeout = True
+    c.HardenedExecute.notebook_timeout = notebook_timeout
+    # The chapter's imports are read from the source, never from the submission.
+    c.HardenedExecute.source_dir = str(Path(course_root) / "source")
+    c.HardenedExecute.sandbox = sandbox or {}
     # nbclient skips cells carrying this tag. The default ("skip-execution") is
     # public, so a learner could tag a test cell and skip it; a fresh random
     # tag per run cannot be guessed.
     c.Execute.skip_cells_with_tag = f"skip-{secrets.token_hex(16)}"
     # A deleted test cell must count as a failed test, not vanish from the total.
     c.OverwriteCells.add_missing_cells = True
-    # Our preprocessor runs right after execution, before grades are saved.
+    # HardenedExecute replaces nbgrader's Execute (see grader.execute); our
+    # other preprocessors run right after it, before grades are saved.
     c.Autograde.autograde_preprocessors = [
-        Execute,
+        HardenedExecute,
+        NoInjectedPartialCredit,
         StderrIsNotFailure,
+        SanitizeForInstructors,
         IgnorePattern,
         ClearMetadataPreprocessor,
         LimitOutput,
         SaveAutoGrades,
         AssignLatePenalties,
         CheckCellMetadata,
+        CaptureResult,
     ]
     # Cap what a runaway print can put into an autograded notebook or feedback.
     c.LimitOutput.max_lines = 500

@@ -22,7 +22,7 @@ from grader.paths import IGNORED_NAMES, SOLUTIONS_DIR
 STUDENT_ID = "learner"
 
 
-def _with_venv_on_path() -> None:
+def with_venv_on_path() -> None:
     # nbgrader runs `alembic` as a subprocess to create the gradebook; it must
     # find the one beside this interpreter even when the venv is not activated.
     bin_dir = str(Path(sys.executable).parent)
@@ -45,11 +45,11 @@ def copy_chapter_files(source_dir: Path, target_dir: Path, *, skip_notebook: str
 class ThrowawayCourse:
     """An nbgrader course in a temporary folder, with one chapter generated from solutions/."""
 
-    def __init__(self, root: Path, chapter: str, *, keep_check_cell: bool):
+    def __init__(self, root: Path, chapter: str, *, keep_check_cell: bool, **config_options):
         self.root = root
         self.chapter = chapter
-        self.api = NbGraderAPI(coursedir=CourseDirectory(config=hardened_config(root)),
-                               config=hardened_config(root))
+        config = hardened_config(root, **config_options)
+        self.api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
         self.api.log.setLevel(logging.ERROR)
         source_dir = root / "source" / chapter
         copy_chapter_files(SOLUTIONS_DIR / chapter, source_dir, skip_notebook=f"{chapter}.ipynb")
@@ -84,7 +84,7 @@ class ThrowawayCourse:
 
 
 @contextlib.contextmanager
-def throwaway_course(chapter: str, *, keep_check_cell: bool = False) -> Iterator[ThrowawayCourse]:
-    _with_venv_on_path()
+def throwaway_course(chapter: str, *, keep_check_cell: bool = False, **config_options) -> Iterator[ThrowawayCourse]:
+    with_venv_on_path()
     with tempfile.TemporaryDirectory(prefix=f"dlcourse-{chapter}-") as tmp:
-        yield ThrowawayCourse(Path(tmp), chapter, keep_check_cell=keep_check_cell)
+        yield ThrowawayCourse(Path(tmp), chapter, keep_check_cell=keep_check_cell, **config_options)

@@ -10,6 +10,8 @@ from nbformat import NotebookNode
 from grader.errors import UngradableError
 from grader.paths import CHECK_CELL_ID, chapter_names
 
+SUPPORTED_NBFORMAT = 4
+
 
 def read_notebook(path: Path) -> NotebookNode:
     """Parse and validate a notebook, or raise UngradableError with a one-line reason."""
@@ -25,12 +27,18 @@ def read_notebook(path: Path) -> NotebookNode:
             f"{path.name} is not UTF-8 text (byte {error.start}); it is not a saved Jupyter notebook."
         ) from None
     try:
-        json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise UngradableError(
             f"{path.name} is not valid JSON (line {error.lineno}, column {error.colno}): "
             "restore it from JupyterLab's checkpoint (File > Revert) or re-download the chapter."
         ) from None
+    version = data.get("nbformat") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version > SUPPORTED_NBFORMAT:
+        raise UngradableError(
+            f"{path.name} uses notebook format {version}, newer than this grader reads "
+            f"({SUPPORTED_NBFORMAT}.x); save it from this course's JupyterLab or re-download the chapter."
+        )
     try:
         notebook = nbformat.reads(text, as_version=4)
         nbformat.validate(notebook)

@@ -20,6 +20,9 @@ class Report:
     chapter: str
     notebook: str
     tests: list[TestResult] = field(default_factory=list)
+    # Things the learner (or an instructor) should know that are not a test row:
+    # patches the grader undid, constructs it cannot see past.
+    notes: list[str] = field(default_factory=list)
     # The notebook as nbgrader executed it (outputs included); for tests and
     # classroom tools, never shown to a learner because it holds hidden tests.
     executed: object = field(default=None, repr=False, compare=False)
@@ -39,6 +42,7 @@ class Report:
             "score": self.score,
             "max_score": self.max_score,
             "tests": [asdict(test) for test in self.tests],
+            "notes": self.notes,
         }, indent=2)
 
     def to_table(self) -> str:
@@ -53,4 +57,5 @@ class Report:
         if manual:
             lines.append(f"({len(manual)} written answer(s) worth {sum(t.max_score for t in manual):g} points "
                          "are graded by a person and count 0 here.)")
+        lines += [f"Note: {note}" for note in self.notes]
         return "\n".join(lines)

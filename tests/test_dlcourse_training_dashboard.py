@@ -93,7 +93,7 @@ def test_train_button_trains_in_background_and_stop_button_stops_it():
     dashboard = make_dashboard(slow_step, epochs=30, lr=0.1)
     png_before = dashboard.live.last_png
     dashboard.train_button.click()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60  # the first torch.optim step imports torch._dynamo: slow on a busy machine
     while dashboard.steps_done < 8 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert dashboard.running, "the Train button returns at once and trains in the background"
@@ -101,7 +101,7 @@ def test_train_button_trains_in_background_and_stop_button_stops_it():
     dashboard.train()  # a second run while one is going is refused
     assert "Already training" in dashboard.status.value
     dashboard.stop_button.click()
-    assert dashboard.wait(timeout=10), "training should stop soon after Stop"
+    assert dashboard.wait(timeout=30), "training should stop soon after Stop"
     assert dashboard.stopped_early and 8 <= dashboard.steps_done < 30 * 256 // 32
     kept = weights(dashboard.model)
     time.sleep(0.05)
