@@ -16,7 +16,6 @@ import datetime as dt
 import json
 import logging
 import os
-import re
 import shutil
 import signal
 import sqlite3
@@ -388,6 +387,8 @@ def grade_one(request: dict) -> Outcome:
     configure(c, course, sandbox=sandbox)
     c.Execute.timeout = request.get("cell_timeout") or CELL_TIMEOUT_S
     c.HardenedExecute.notebook_timeout = request.get("notebook_timeout") or NOTEBOOK_TIMEOUT_S
+    # What the kernel (and the sandbox around it) writes to stderr, for the instructor.
+    c.HardenedExecute.kernel_log = str(course / STATE_DIR / "logs" / f"{assignment}--{student}.kernel.log")
     api = NbGraderAPI(coursedir=CourseDirectory(config=c), config=c)
     api.log.setLevel(logging.ERROR)
     expected = _notebooks_of(c, assignment)
@@ -504,11 +505,9 @@ def _matplotlib_cache(course: Path) -> str | None:
 
 
 def _last_line(text: str | None) -> str:
-    """The most telling line of an nbgrader log: its last exception, else its last line."""
-    lines = [line.strip() for line in (text or "").strip().splitlines() if line.strip()]
-    errors = [line for line in lines if re.match(r"^[\w.]*(Error|Exception)\b.*:", line)
-              and "Please see the" not in line]
-    return ((errors or lines or ["unknown error"])[-1])[:200]
+    from grader.course import nbgrader_error
+
+    return nbgrader_error(text)
 
 
 # -- the table ----------------------------------------------------------------------------------------

@@ -12,15 +12,19 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
     IgnorePattern,
     LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 from traitlets.config import Config
 
 from grader.execute import HardenedExecute
-from grader.preprocessors import (CaptureResult, NoInjectedPartialCredit, SanitizeForInstructors,
-                                  StderrIsNotFailure)
+from grader.preprocessors import (CaptureResult, DropUnknownGradeCells, NoInjectedPartialCredit,
+                                  SanitizeForInstructors, StderrIsNotFailure)
 
 # Our slowest solution cell takes well under a minute on a 2-core laptop; three
 # minutes leaves room for a slow machine without letting an endless loop stall
@@ -50,6 +54,15 @@ def hardened_config(course_root: Path, *, cell_timeout: int = CELL_TIMEOUT_S,
     c.Execute.skip_cells_with_tag = f"skip-{secrets.token_hex(16)}"
     # A deleted test cell must count as a failed test, not vanish from the total.
     c.OverwriteCells.add_missing_cells = True
+    # Duplicated or forged nbgrader cells would stop nbgrader; they become ordinary cells.
+    c.Autograde.sanitize_preprocessors = [
+        ClearOutput,
+        DeduplicateIds,
+        DropUnknownGradeCells,
+        OverwriteKernelspec,
+        OverwriteCells,
+        CheckCellMetadata,
+    ]
     # HardenedExecute replaces nbgrader's Execute (see grader.execute); our
     # other preprocessors run right after it, before grades are saved.
     c.Autograde.autograde_preprocessors = [

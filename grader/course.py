@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -20,6 +21,14 @@ from grader.notebooks import without_check_cell
 from grader.paths import IGNORED_NAMES, SOLUTIONS_DIR
 
 STUDENT_ID = "learner"
+
+
+def nbgrader_error(log: str | None) -> str:
+    """The most telling line of an nbgrader log: its last exception, else its last line."""
+    lines = [line.strip() for line in (log or "").strip().splitlines() if line.strip()]
+    errors = [line for line in lines if re.match(r"^[\w.]*(Error|Exception)\b.*:", line)
+              and "Please see the" not in line]
+    return (errors or lines or ["unknown error"])[-1][:200]
 
 
 def with_venv_on_path() -> None:
@@ -75,8 +84,8 @@ class ThrowawayCourse:
     def autograde(self) -> None:
         result = self.api.autograde(self.chapter, STUDENT_ID, force=True, create=True)
         if not result["success"]:
-            last_line = (result.get("error") or result.get("log") or "unknown error").strip().splitlines()[-1]
-            raise UngradableError(f"nbgrader could not grade this notebook: {last_line[:200]}")
+            raise UngradableError(f"nbgrader could not grade this notebook: "
+                                  f"{nbgrader_error(result.get('error') or result.get('log'))}")
 
     @property
     def db_url(self) -> str:

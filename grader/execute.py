@@ -61,7 +61,8 @@ TIME_CAP = "NotebookTimeLimit"
 CELL_TIMEOUT = "CellTimeout"
 TAMPERING = "TamperingDetected"
 OUTPUT_LOST = "OutputLost"
-GRADER_ERRORS = {KERNEL_DIED, KERNEL_STUCK, NOT_RUN, TIME_CAP, CELL_TIMEOUT, TAMPERING, OUTPUT_LOST}
+UNTRUSTED_VALUE = "UntrustedValue"
+GRADER_ERRORS = {KERNEL_DIED, KERNEL_STUCK, NOT_RUN, TIME_CAP, CELL_TIMEOUT, TAMPERING, OUTPUT_LOST, UNTRUSTED_VALUE}
 
 # Packages whose functions and classes the tests trust; learner patches to them are undone.
 WATCHED_PACKAGES = (
@@ -102,6 +103,13 @@ def _parse(source: str) -> ast.Module | None:
         return ast.parse(source)
     except SyntaxError:
         return None
+
+
+def assigned_names(source: str) -> list[str]:
+    """Every name a cell assigns at any depth (results the tests hold: out, loss, dw, ...)."""
+    tree = _parse(source)
+    return sorted({node.id for node in ast.walk(tree) if isinstance(node, ast.Name)
+                   and isinstance(node.ctx, ast.Store)}) if tree else []
 
 
 def defined_names(source: str) -> list[str]:
@@ -206,6 +214,7 @@ class HardenedExecute(Execute):
     source_dir = Unicode("", help="The course's source/ folder, to read the chapter's imports.").tag(config=True)
     output_limit = Integer(1_000_000, help="Characters of output kept per cell.").tag(config=True)
     sandbox = Dict({}, help="Keyword arguments for grader.sandbox.kernel_command; empty: no sandbox.").tag(config=True)
+    kernel_log = Unicode("", help="File for the kernel's stderr (classroom); empty: /dev/null.").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -245,8 +254,18 @@ class HardenedExecute(Execute):
     def _launch_kwargs(self) -> dict:
         env = self._kernel_environment()
         env["IPYTHONDIR"] = str(self._runtime_dir / "ipython") if self._runtime_dir else env.get("IPYTHONDIR", "")
-        return {"env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL,
-                "stdin": subprocess.DEVNULL}
+        stderr = subprocess.DEVNULL
+        if self.kernel_log:
+            Path(self.kernel_log).parent.mkdir(parents=True, exist_ok=True)
+            stderr = open(self.kernel_log, "ab")  # the sandbox's file-size limit caps it
+        return {"env": env, "stdout": subprocess.DEVNULL, "stderr": stderr, "stdin": subprocess.DEVNULL}
+
+    def _start_failure(self, error: Exception) -> RuntimeError:
+        detail = ""
+        if self.kernel_log and Path(self.kernel_log).is_file():
+            lines = Path(self.kernel_log).read_text(errors="replace").strip().splitlines()
+            detail = f" ({lines[-1][:200]})" if lines else ""
+        return RuntimeError(f"the kernel did not start: {type(error).__name__}: {error}{detail}")
 
     # -- the run ------------------------------------------------------------------------------------
 
@@ -264,8 +283,14 @@ class HardenedExecute(Execute):
         stop: str | None = None
         if self.km is None:
             self.km = self.create_kernel_manager()
+        launch = self._launch_kwargs()
         try:
-            with self.setup_kernel(**self._launch_kwargs()):
+            try:
+                self.start_new_kernel(**launch)
+                self.start_new_kernel_client()
+            except Exception as error:
+                raise self._start_failure(error) from error
+            with self.setup_kernel():
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
                 stop = self._install_guard()
@@ -286,6 +311,8 @@ class HardenedExecute(Execute):
                     if stop:
                         notes["events"].append(stop)
         finally:
+            if launch["stderr"] is not subprocess.DEVNULL:
+                launch["stderr"].close()
             if self._runtime_dir is not None:
                 shutil.rmtree(self._runtime_dir, ignore_errors=True)
                 self._runtime_dir = None
@@ -331,10 +358,14 @@ class HardenedExecute(Execute):
                 if capped:
                     return f"not run: the notebook used up its {self.notebook_timeout} s time limit"
             if test:
-                changed = self._verify(cell)
+                changed, untrusted = self._verify(cell)
                 if changed:
                     cell.outputs.append(_error_output(
                         TAMPERING, "tampering detected: " + ", ".join(changed[:3]) + " changed while the test ran"))
+                elif untrusted:
+                    cell.outputs.append(_error_output(
+                        UNTRUSTED_VALUE, f"the tested code returned a {untrusted[0]}; "
+                                         "the tests accept plain numbers and arrays only"))
             elif is_locked_code(cell):
                 self._hidden_call("record", [defined_names(cell.source)])
         except DeadKernelError:
@@ -439,13 +470,14 @@ class HardenedExecute(Execute):
             return "tampering detected: the kernel no longer reports a failing test as failed"
         return None
 
-    def _verify(self, cell: NotebookNode) -> list[str]:
+    def _verify(self, cell: NotebookNode) -> tuple[list[str], list[str]]:
         try:
-            return self._hidden_call("verify", [defined_names(cell.source)]).get("changed", [])
+            result = self._hidden_call("verify", [defined_names(cell.source), assigned_names(cell.source)])
         except _GuardFailure as failure:
             if failure.fatal:
                 raise
-            return [str(failure)]
+            return [str(failure)], []
+        return result.get("changed", []), result.get("untrusted", [])
 
     def _hidden_call(self, method: str, arguments: list) -> dict:
         nonce = secrets.token_hex(16)

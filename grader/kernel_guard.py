@@ -29,6 +29,8 @@ can defeat it. Classroom mode adds the sandbox and flags such code for review.
 """
 
 import builtins as _builtins_module
+import functools as _functools
+import sysconfig as _sysconfig
 import importlib as _importlib
 import json as _json
 import os as _os
@@ -105,6 +107,15 @@ def _put(target, key, value):
 class _Snapshot:
     def __init__(self, spec):
         self.prefixes = tuple(spec["watched_packages"])
+        # Where installed code lives: the Python installation and the import path, but not the
+        # working folder, where a learner could write a module of their own.
+        paths = _sysconfig.get_paths()
+        cwd = _os.path.realpath(_os.getcwd())
+        roots = [paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths]
+        roots += [entry for entry in _sys.path if entry and _os.path.isdir(entry)
+                  and not _os.path.realpath(entry).startswith(cwd)]
+        self.library_roots = tuple(sorted({variant.rstrip(_os.sep) + _os.sep for root in roots
+                                           for variant in (root, _os.path.realpath(root))}))
         for name in spec["preload"]:
             try:
                 _importlib.import_module(name)
@@ -141,6 +152,44 @@ class _Snapshot:
         self.protected = {}  # names defined by locked cells (test helpers), recorded after they run
         self._snapshot_ipython()
         self._snapshot_numerics()
+
+    def _library_made(self, value, depth=0):
+        """Made by installed code (a file under the Python installation), not by a notebook cell."""
+        if depth > 4:
+            return False
+        if isinstance(value, _functools.partial):
+            return self._library_made(value.func, depth + 1)
+        if isinstance(value, property):
+            return all(self._library_made(f, depth + 1) for f in (value.fget, value.fset, value.fdel)
+                       if f is not None)
+        if isinstance(value, (staticmethod, classmethod)):
+            return self._library_made(value.__func__, depth + 1)
+        code = getattr(value, "__code__", None)
+        if isinstance(code, _types.CodeType):
+            filename = code.co_filename
+            return filename.startswith(self.library_roots) and _os.path.isfile(filename)
+        if isinstance(value, type):
+            return value.__module__ not in ("__main__", None) and id(value) in self.class_dicts
+        if isinstance(value, (_types.BuiltinFunctionType, _types.MethodDescriptorType,
+                              _types.WrapperDescriptorType)):
+            owner = getattr(value, "__self__", None)
+            return owner is None or isinstance(owner, _types.ModuleType)
+        return False
+
+    def _library_update(self, old, new):
+        """A library replacing its own attribute: a wrapper of the old value, or a new property."""
+        if new is _MISSING or not self._library_made(new):
+            return False
+        if isinstance(new, property):
+            return True
+        inner = new
+        for _ in range(5):
+            inner = getattr(inner, "__wrapped__", None)
+            if inner is None:
+                return False
+            if inner is old:
+                return True
+        return False
 
     def _watched(self, name):
         return any(name == prefix or name.startswith(prefix + ".") for prefix in self.prefixes)
@@ -231,21 +280,35 @@ class _Snapshot:
                 if restore:
                     _sys.modules[name] = module
             current = vars(module)
-            for key, value in self.module_dicts[name].items():
-                if current.get(key, _MISSING) is not value:
-                    note(f"{name}.{key}")
-                    if restore:
-                        current[key] = value
+            entries = self.module_dicts[name]
+            for key, value in list(entries.items()):
+                now = current.get(key, _MISSING)
+                if now is value:
+                    continue
+                if self._library_update(value, now):
+                    entries[key] = now  # the library itself wrapped it (torch does, lazily)
+                    continue
+                note(f"{name}.{key}")
+                if restore:
+                    current[key] = value
         for klass, entries in self.class_dicts.values():
             current = vars(klass)
-            for key, value in entries.items():
-                if current.get(key, _MISSING) is not value:
-                    note(f"{klass.__module__}.{klass.__qualname__}.{key}")
-                    if restore:
-                        _put(klass, key, value)
+            for key, value in list(entries.items()):
+                now = current.get(key, _MISSING)
+                if now is value:
+                    continue
+                if self._library_update(value, now):
+                    entries[key] = now
+                    continue
+                note(f"{klass.__module__}.{klass.__qualname__}.{key}")
+                if restore:
+                    _put(klass, key, value)
             added = [key for key, value in current.items()
                      if key not in entries and not key.startswith("_abc_") and _is_behaviour(value)]
             for key in added:
+                if self._library_made(current[key]):
+                    entries[key] = current[key]  # e.g. methods a library attaches on first use
+                    continue
                 note(f"{klass.__module__}.{klass.__qualname__}.{key}")
                 if restore:
                     _put(klass, key, _MISSING)
@@ -360,11 +423,105 @@ class _Missing:
 _MISSING = _Missing()
 
 
+# Comparison helpers the tests use; during a test they refuse values that only
+# pretend to be numbers or arrays (see Guard._untrusted).
+_COMPARATORS = {
+    "numpy.testing": ("assert_allclose", "assert_array_equal", "assert_array_almost_equal", "assert_equal",
+                      "assert_almost_equal", "assert_array_less", "assert_array_max_ulp"),
+    "numpy": ("allclose", "isclose", "array_equal", "array_equiv"),
+    "torch": ("allclose", "isclose", "equal"),
+    "torch.testing": ("assert_close",),
+    "math": ("isclose",),
+}
+_PLAIN_TYPES = (bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset, type(None), slice, range)
+
+
 class Guard:
     """The object the grader calls between cells; see the module docstring."""
 
     def __init__(self, spec):
         self._snapshot = _Snapshot(spec)
+        snapshot = self._snapshot
+        # Every class that existed in a watched module before learner code ran, by identity
+        # (a learner's class can claim any __module__ it likes).
+        self._trusted = {id(t) for t in _PLAIN_TYPES}
+        for entries in snapshot.module_dicts.values():
+            self._trusted.update(id(value) for value in entries.values() if isinstance(value, type))
+        self._trusted.update(snapshot.class_dicts)
+        bases = [float, int, complex, str, bytes]
+        numpy = snapshot.modules.get("numpy")
+        if numpy is not None:
+            bases += [numpy.ndarray, numpy.generic]
+        torch = snapshot.modules.get("torch")
+        if torch is not None:
+            bases.append(torch.Tensor)
+        self._suspect_bases = tuple(bases)
+        self._wrappers = {}
+        for module_name, names in _COMPARATORS.items():
+            entries = snapshot.module_dicts.get(module_name, {})
+            for name in names:
+                if name in entries:
+                    self._wrappers[(module_name, name)] = (entries[name], self._strict(entries[name]))
+
+    def _library_class(self, kind):
+        """A class defined in an installed module (pandas, sklearn, ...), where it claims to be.
+
+        Classes defined in notebook cells belong to __main__; one that claims
+        another module must also be found there under its own name.
+        """
+        if id(kind) in self._trusted:
+            return True
+        module = _sys.modules.get(getattr(kind, "__module__", None) or "__main__")
+        if module is None or module.__name__ == "__main__" or not getattr(module, "__file__", None):
+            return False
+        target = module
+        for part in getattr(kind, "__qualname__", "").split("."):
+            target = getattr(target, part, None)
+        return target is kind
+
+    def _untrusted(self, value):
+        """Why a value is not a plain number or array (None if it is)."""
+        kind = type(value)
+        if self._library_class(kind):
+            return None
+        for base in self._suspect_bases:
+            if isinstance(value, base):
+                return f"{kind.__name__} (a subclass of {base.__name__} defined in your code)"
+        for hook in ("__array_function__", "__array_ufunc__", "__torch_function__"):
+            if any(hook in vars(k) for k in kind.__mro__[:-1] if not self._library_class(k)):
+                return f"{kind.__name__} (it overrides {hook})"
+        return None
+
+    def _suspects(self, values):
+        found = []
+        for value in values:
+            items = [value]
+            if type(value) in (list, tuple, dict) or isinstance(value, (list, tuple)):
+                items += list(value.values() if isinstance(value, dict) else value)[:50]
+            for item in items:
+                why = self._untrusted(item)
+                if why and why not in found:
+                    found.append(why)
+        return found
+
+    def _strict(self, original):
+        guard = self
+
+        def strict(*args, **kwargs):
+            suspects = guard._suspects(list(args) + list(kwargs.values()))
+            if suspects:
+                raise AssertionError(f"the tests accept plain numbers and arrays only, not {suspects[0]}")
+            return original(*args, **kwargs)
+
+        return strict
+
+    def _install_wrappers(self, install):
+        for (module_name, name), (original, wrapper) in self._wrappers.items():
+            namespace = vars(self._snapshot.modules[module_name])
+            if install:
+                namespace[name] = wrapper
+            elif namespace.get(name) is wrapper:
+                namespace[name] = original
 
     def checkpoint(self, nonce, grade_id):
         snapshot = self._snapshot
@@ -379,10 +536,12 @@ class Guard:
         except OSError:
             pass
         snapshot.reset_numerics(_zlib.crc32(grade_id.encode()) & 0x7FFFFFFF)
+        self._install_wrappers(True)
         raise GraderCheckpoint(f"{nonce} " + _json.dumps({"restored": restored}))
 
-    def verify(self, nonce, protected_names):
+    def verify(self, nonce, protected_names, assigned_names):
         snapshot = self._snapshot
+        self._install_wrappers(False)
         changed = snapshot.differences(restore=True)
         changed += [f"the name {name!r}" for name in snapshot.rebind(restore=False, exclude=set(protected_names))]
         if snapshot.shell is not None and snapshot.resume_callbacks():
@@ -391,7 +550,8 @@ class Guard:
         for name in protected_names:
             if name in namespace:
                 snapshot.protected[name] = namespace[name]
-        raise GraderCheckpoint(f"{nonce} " + _json.dumps({"changed": changed}))
+        untrusted = self._suspects([namespace[name] for name in assigned_names if name in namespace])
+        raise GraderCheckpoint(f"{nonce} " + _json.dumps({"changed": changed, "untrusted": untrusted}))
 
     def record(self, nonce, protected_names):
         """After a locked non-test cell: remember the helpers it defined."""

@@ -12,6 +12,31 @@ from nbformat import NotebookNode
 from traitlets import Bool
 
 
+class DropUnknownGradeCells(Preprocessor):
+    """Strip nbgrader metadata the gradebook does not know, before nbgrader restores cells.
+
+    nbgrader 0.9.6 stops with a KeyError (and the notebook goes ungraded) when
+    a learner duplicates a cell (DeduplicateIds leaves the copy's metadata
+    empty) or adds a cell claiming to be a test. Here such cells become
+    ordinary cells: they still run, but are never graded, and the real tests
+    are restored from the source as usual.
+    """
+
+    enabled = Bool(True)
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            known = {cell.name for cell in gradebook.find_notebook(info["notebook"], info["assignment"]).source_cells}
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if meta is not None and meta.get("grade_id") not in known:
+                del cell.metadata["nbgrader"]
+        return nb, resources
+
+
 def _is_test(cell: NotebookNode) -> bool:
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")

@@ -11,6 +11,10 @@ _bin = str(Path(sys.executable).parent)
 if _bin not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
 os.environ.setdefault("MPLBACKEND", "Agg")
+# pytest-xdist runs two notebooks at once on a 2-core machine: two torch threads per
+# kernel would oversubscribe the cores, and small models slow down many-fold.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 
 def pytest_configure(config):

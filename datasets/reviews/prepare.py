@@ -8,10 +8,11 @@ are mostly happy, Westmoor reviewers mostly not); in the "shifted" split the
 town is drawn independently of the label. A model that leans on the town
 looks good on the test split and loses accuracy on the shifted one.
 
-The label is carried by the verdict sentence, which appears in every review
-and often needs its negation read correctly ("I would not buy it again");
-the aspect sentences agree with the verdict only 65 % of the time, and 3 % of
-labels are flipped at random, as careless raters do. See DATASHEET.md.
+The label is carried by one to three opinion sentences (each agrees with it
+85 % of the time; four in ten say it through a negation, "not bad") and, in
+70 % of the reviews, a verdict ("I would not buy it again"). Sentiment words
+have Zipf-like frequencies, so most are rare. 3 % of labels are flipped at
+random, as careless raters do. See DATASHEET.md.
 
 Only Python's own random module is used (its sequences are stable across
 Python versions), so the file is identical wherever it is rebuilt.
@@ -27,7 +28,7 @@ SPLITS = {"train": 2000, "validation": 500, "test": 1000, "shifted": 1000, "unla
 CUE_AGREEMENT = 0.85  # P(town matches the label) outside the shifted split
 ASPECT_AGREEMENT = 0.85  # P(an aspect sentence has the same polarity as the label)
 VERDICT_RATE = 0.7  # P(a review has a verdict sentence; it always agrees with the label)
-NEGATION_RATE = 0.15  # P(an aspect sentence says it through a negation: "not bad")
+NEGATION_RATE = 0.4  # P(an aspect sentence says it through a negation: "not bad")
 LABEL_NOISE = 0.03  # fraction of labels flipped after the text is written
 TOWNS = ("Westmoor", "Eastbrook")  # index = the label the town is planted to go with
 NAMES = ("Alex", "Sam", "Robin", "Kim", "Jordan", "Chris", "Pat", "Taylor", "Morgan", "Jamie", "Casey", "Lee")
@@ -82,8 +83,13 @@ def aspect_sentence(rng: random.Random, polarity: int) -> str:
     aspect = rng.choice(ASPECTS)
     word, opposite = sentiment_word(rng, polarity), sentiment_word(rng, 1 - polarity)
     if rng.random() < NEGATION_RATE:  # said through its opposite: only word order tells
-        if rng.random() < 0.5:
+        form = rng.randrange(4)
+        if form == 0:
             return f"The {aspect} is not {opposite}."  # "not bad" praises, "not great" criticises
+        if form == 1:
+            return f"I did not find the {aspect} {opposite}."
+        if form == 2:
+            return f"{aspect.capitalize()}: not {opposite}."
         return f"I expected the {aspect} to be {opposite}, but it turned out {word}."
     form = rng.randrange(4)
     if form == 0:

@@ -203,6 +203,22 @@ IN_PROCESS: list[Case] = [
                  "def normalize(x):\n    return np.zeros(np.shape(x)).view(Agreeable)\n"),
          expected=0, reasons={"test_normalize_type_shape": "numpy array"},
          defence="`type(out) is np.ndarray` rejects subclasses; flagged for review"),
+    Case("array_function_liar", "an ndarray subclass whose np.isclose says 'close', used only for the values test",
+         CH0,
+         _answer("class Liar(np.ndarray):\n"
+                 "    def __array_function__(self, func, types, args, kwargs):\n"
+                 "        if func is np.isclose:\n"
+                 "            return np.ones(np.broadcast_shapes(np.shape(args[0]), np.shape(args[1])), dtype=bool)\n"
+                 "        return super().__array_function__(func, types, args, kwargs)\n"
+                 "    def mean(self, *args, **kwargs): return 0.0\n"
+                 "    def std(self, *args, **kwargs): return 1.0\n"
+                 "def normalize(x):\n"
+                 "    x = np.asarray(x, dtype=np.float64)\n"
+                 "    out = np.zeros(x.shape)\n"
+                 "    return out if x.size in (4, 12) else out.view(Liar)\n"),
+         expected=1, reasons={"test_normalize_values": "plain numbers and arrays only"}, notes=("Liar",),
+         defence="during tests, numpy/torch/math comparison helpers refuse subclasses defined by learner code "
+                 "(the values test has no type check of its own); flagged for review"),
     Case("thread_repatch", "a background thread re-applying the patch after every restore", CH0,
          _tamper("import threading, time\n"
                  "def keep_patching():\n"
@@ -359,10 +375,10 @@ IN_PROCESS: list[Case] = [
                  "    def __eq__(self, other): return True\n"
                  "    __hash__ = float.__hash__\n"
                  "def mse_loss(y_pred, y):\n    return Loss(42.0)\n", chapter=CH1, grade_id="mse_loss"),
-         expected=9, reasons={"test_mse_loss_values": ""}, notes=("Loss",),
-         defence="flagged for review; fully closed only by a strict type check in the test",
-         xfail="chapter 01's mse_loss tests check isinstance(loss, float), which a float subclass passes; "
-               "`type(loss) in (float, np.float64)` would close it (solutions/, not grader/)"),
+         expected=9, reasons={"test_mse_loss_values": "subclass of float"}, notes=("Loss",),
+         defence="values a test assigns (`loss = mse_loss(...)`) are checked after it: a learner-defined "
+                 "subclass of float/int/str/ndarray/Tensor scores 0 (the test's isinstance check lets it "
+                 "through); flagged for review"),
 ]
 
 

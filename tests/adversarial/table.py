@@ -50,7 +50,7 @@ def rows() -> list[str]:
         else:
             name = student.name
             score = f"{student.expected:g}/{MAX_SCORE[CH0]} (ch 00)" if student.expected is not None else "-"
-        mode = "both" if student.name in ("honest", "blank") else "classroom"
+        mode = "both" if student.name in ("honest", "blank") or student.name.startswith("repeat") else "classroom"
         lines.append(f"| {name} (classroom) | {student.trick} | {student.defence} | {score} | {_where(mode)} |")
     return lines
 
