@@ -44,9 +44,12 @@ def conv2d_numpy_over_torch() -> dict:
     x, w, b = rng.standard_normal((64, 16, 28, 28)), rng.standard_normal((32, 16, 3, 3)), rng.standard_normal(32)
     xt, wt, bt = (torch.from_numpy(a) for a in (x, w, b))
     ours = best_time(lambda: conv2d_forward(x, w, b, stride=1, padding=1))
-    theirs = best_time(lambda: F.conv2d(xt, wt, bt, stride=1, padding=1))
+    theirs = best_time(lambda: F.conv2d(xt, wt, bt, stride=1, padding=1))  # same float64 data
+    # torch's float32 kernels are far better tuned than its float64 ones: the stricter yardstick
+    x32, w32, b32 = xt.float(), wt.float(), bt.float()
+    theirs_f32 = best_time(lambda: F.conv2d(x32, w32, b32, stride=1, padding=1))
     return {"value": round(ours / theirs, 2), "ours_ms": round(ours * 1e3, 2), "torch_ms": round(theirs * 1e3, 2),
-            "goal": "<= 10"}
+            "over_torch_float32": round(ours / theirs_f32, 2), "goal": "<= 10"}
 
 
 def attention_ours_over_sdpa() -> dict:

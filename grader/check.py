@@ -47,7 +47,8 @@ def build_report(autograded: NotebookNode, chapter: str, notebook: str, notes: d
         if not meta.get("grade"):
             continue
         score, max_score = determine_grade(cell)
-        report.tests.append(result_for(cell, meta["grade_id"], score, max_score, descriptions.get(meta["grade_id"], "")))
+        description = descriptions.get(meta["grade_id"], "")
+        report.tests.append(result_for(cell, meta["grade_id"], score, max_score, description))
     notes = notes or {}
     if notes.get("restored"):
         items = ", ".join(notes["restored"][:4]) + (" ..." if len(notes["restored"]) > 4 else "")

@@ -177,7 +177,8 @@ def restore(course: Path, backup: str | None = None) -> tuple[Path, Path | None]
         if not chosen.is_absolute():
             chosen = course / BACKUPS / backup
         if not chosen.is_file():
-            raise ClassroomError(f"no backup {backup!r}; available: {', '.join(p.name for p in candidates[:5]) or 'none'}")
+            available = ", ".join(p.name for p in candidates[:5]) or "none"
+            raise ClassroomError(f"no backup {backup!r}; available: {available}")
         problem = gradebook_problem(chosen)
         if problem:
             raise ClassroomError(f"that backup is not usable either: {problem}")
@@ -346,7 +347,8 @@ def _grade_in_worker(course: Path, student: str, assignment: str, slot: int, opt
     lines = [line for line in stdout.splitlines() if line.startswith("{")]
     if process.returncode != 0 or not lines:
         return Outcome(student, assignment, status="failed", seconds=time.monotonic() - started,
-                       reason=f"the grading worker failed (exit {process.returncode}); see {log_path.relative_to(course)}")
+                       reason=f"the grading worker failed (exit {process.returncode}); "
+                              f"see {log_path.relative_to(course)}")
     outcome = Outcome(**json.loads(lines[-1]))
     outcome.seconds = time.monotonic() - started
     return outcome

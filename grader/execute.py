@@ -93,7 +93,8 @@ def is_test_cell(cell: NotebookNode) -> bool:
 
 
 def is_locked_code(cell: NotebookNode) -> bool:
-    return cell.cell_type == "code" and bool(nbgrader_meta(cell).get("locked")) and not nbgrader_meta(cell).get("solution")
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and bool(meta.get("locked")) and not meta.get("solution")
 
 
 # -- what the guard needs to know about a chapter -----------------------------------------------------
@@ -221,6 +222,7 @@ class HardenedExecute(Execute):
         self._runtime_dir: Path | None = None
         self._cell_timeout: float | None = None
         self._timed_out = False
+        self._asked_to_exit = False
         self._output_used: dict[int, int] = {}
 
     # -- starting the kernel -------------------------------------------------------------------------
@@ -342,6 +344,7 @@ class HardenedExecute(Execute):
                     cell.outputs = [_error_output(TAMPERING, problem)]
                     return None
             self._timed_out = False
+            self._asked_to_exit = False
             self._output_used.pop(index, None)
             started = True
             try:
@@ -357,6 +360,10 @@ class HardenedExecute(Execute):
                 cell.outputs.append(_error_output(TIME_CAP if capped else CELL_TIMEOUT, self._timeout_reason(capped)))
                 if capped:
                     return f"not run: the notebook used up its {self.notebook_timeout} s time limit"
+            if self._asked_to_exit:
+                reason = f"the code in {number} called exit() or quit(), which stops the kernel"
+                cell.outputs.append(_error_output(KERNEL_DIED, reason))
+                return f"not run: {reason}"
             if test:
                 changed, untrusted = self._verify(cell)
                 if changed:
@@ -364,7 +371,7 @@ class HardenedExecute(Execute):
                         TAMPERING, "tampering detected: " + ", ".join(changed[:3]) + " changed while the test ran"))
                 elif untrusted:
                     cell.outputs.append(_error_output(
-                        UNTRUSTED_VALUE, f"the tested code returned a {untrusted[0]}; "
+                        UNTRUSTED_VALUE, f"the tested code returned {untrusted[0]}; "
                                          "the tests accept plain numbers and arrays only"))
             elif is_locked_code(cell):
                 self._hidden_call("record", [defined_names(cell.source)])
@@ -402,6 +409,13 @@ class HardenedExecute(Execute):
             pass
 
     # nbclient hooks ------------------------------------------------------------------------------------
+
+    def on_cell_executed(self, **kwargs):
+        payload = kwargs["execute_reply"].get("content", {}).get("payload", []) or []
+        # exit() in IPython asks the kernel to stop after the cell; whether the next
+        # cell still finds it alive is a race, so stop here, the same way every run.
+        self._asked_to_exit = any(item.get("source") == "ask_exit" for item in payload if isinstance(item, dict))
+        return super().on_cell_executed(**kwargs)
 
     def _get_timeout(self, cell):
         return self._cell_timeout if self._cell_timeout is not None else super()._get_timeout(cell)

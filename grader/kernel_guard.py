@@ -16,12 +16,20 @@ cell runs:
 
 Before each test cell, ``checkpoint`` silently puts all of that back, rebinds
 the names the tests import (``np``, ``torch``, ...) to the real modules, and
-seeds the random number generators with a seed fixed per test. After the test
-cell, ``verify`` reports anything that changed *while the test ran* (learner
-code patching during the call, or a background thread): the grader then scores
-that test 0. Both end by raising :class:`GraderCheckpoint` with a nonce, so a
-kernel whose execution path was rewritten to swallow errors or skip cells is
-noticed by the grader rather than trusted.
+seeds the random number generators with a seed fixed per test. During the
+test, the comparison helpers (``numpy.testing``, ``np.allclose``, ``torch.allclose``,
+``math.isclose``, ...) refuse values of classes the learner defined that
+subclass a number, string, array or tensor, or hijack numpy's dispatch. After
+the test cell, ``verify`` reports anything that changed *while the test ran*
+(learner code patching during the call, or a background thread) and any such
+value the test holds (``loss = mse_loss(...)``): the grader then scores that
+test 0. Libraries that change their own attributes on first use (torch wraps
+``Optimizer.step``, for one) are recognised: the new value must come from a
+file of the Python installation and wrap the old one.
+
+Every call ends by raising :class:`GraderCheckpoint` with a nonce, so a kernel
+whose execution path was rewritten to swallow errors or skip cells is noticed
+by the grader rather than trusted.
 
 All of this runs in the learner's process, so it raises the bar rather than
 closing the door: a learner who reads this file and uses ``ctypes`` or ``gc``
@@ -30,13 +38,13 @@ can defeat it. Classroom mode adds the sandbox and flags such code for review.
 
 import builtins as _builtins_module
 import functools as _functools
-import sysconfig as _sysconfig
 import importlib as _importlib
 import json as _json
 import os as _os
 import random as _random
 import signal as _signal
 import sys as _sys
+import sysconfig as _sysconfig
 import threading as _threading
 import types as _types
 import zlib as _zlib

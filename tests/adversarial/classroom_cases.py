@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import nbformat
 from nbformat import NotebookNode
 
+from grader.paths import REPO_ROOT
 from tests.adversarial.submissions import CH0, add_cell, learner
 
 PROBE = "PROBE"
@@ -39,14 +40,17 @@ def _notebook(notebook: NotebookNode) -> bytes:
 READ_SECRETS = f'''
 import json, os, glob
 found = {{}}
-candidates = glob.glob("/**/solutions/00_start_here/*.ipynb", recursive=True)[:3]
+candidates = ["{REPO_ROOT}/solutions/00_start_here/00_start_here.ipynb", "{REPO_ROOT}/.git/HEAD"]
+candidates += glob.glob("/*/*/solutions") + glob.glob("/home/*/*") + ["/root/.ssh", "/root/.bash_history"]
 for line in open("/proc/self/mountinfo"):
     parts = line.split()
     if parts[4].startswith("/home/learner"):
         course = os.path.dirname(os.path.dirname(os.path.dirname(parts[3])))
         candidates += [os.path.join(course, "source/00_start_here/00_start_here.ipynb"),
                        os.path.join(course, "gradebook.db"), os.path.join(course, "submitted")]
-for path in candidates + ["/work/main/solutions", "/work/main/.git", "/etc/shadow"]:
+for path in candidates + ["/etc/shadow"]:
+    if path.startswith("/home/learner"):
+        continue  # the submission's own folder
     try:
         found[path] = open(path, "rb").read(64).hex() if os.path.isfile(path) else os.listdir(path)
     except Exception as error:
@@ -187,7 +191,8 @@ STUDENTS = [
             {"00_start_here.ipynb": b'{"cells": ['}),
 ] + [
     Student(f"repeat{i:02d}", "the same submission, whose result depends on hash() and the RNG, graded 10 times",
-            "the same score every time", None, {"00_start_here.ipynb": _notebook(learner(CH0, {"normalize": HASH_AND_RNG}))})
+            "the same score every time", None,
+            {"00_start_here.ipynb": _notebook(learner(CH0, {"normalize": HASH_AND_RNG}))})
     for i in range(10)
 ]
 

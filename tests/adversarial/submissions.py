@@ -122,7 +122,8 @@ IN_PROCESS: list[Case] = [
          expected=1, reasons={"test_normalize_values": "AssertionError"},
          defence="AST transformers restored before each test"),
     Case("custom_exc", "set_custom_exc swallowing every exception", CH0,
-         _tamper("get_ipython().set_custom_exc((BaseException,), lambda shell, etype, value, tb, tb_offset=None: None)\n"),
+         _tamper("get_ipython().set_custom_exc((BaseException,),\n"
+                 "                             lambda shell, etype, value, tb, tb_offset=None: None)\n"),
          expected=1, reasons={"test_normalize_values": "AssertionError"},
          defence="custom exception handlers reset before each test"),
     Case("showtraceback", "instance showtraceback overrides that print nothing", CH0,
@@ -152,14 +153,23 @@ IN_PROCESS: list[Case] = [
                  "kernel.do_execute = do_execute\n"),
          expected=1, reasons={"test_normalize_values": "AssertionError"},
          defence="kernel instance overrides deleted before each test"),
-    Case("builtins_patch", "builtins.type patched so a list passes `type(out) is np.ndarray`", CH0,
+    Case("builtins_abs_patch", "builtins.abs patched to return 0, so `abs(loss - reference) < 1e-12` holds", CH1,
+         _tamper("import builtins\nbuiltins.abs = lambda value: 0\n", answer=WRONG_MSE, chapter=CH1),
+         expected=9, reasons={"test_mse_loss_values": "AssertionError"}, notes=("builtins",),
+         defence="builtins restored before each test"),
+    Case("builtins_type_patch", "builtins.type patched so a list passes `type(out) is np.ndarray`", CH0,
          _tamper("import builtins\n"
                  "class Arr(list):\n    shape = (4,)\n    dtype = np.float64\n"
                  "_type = builtins.type\n"
-                 "builtins.type = lambda *a: np.ndarray if len(a) == 1 and isinstance(a[0], Arr) else _type(*a)\n",
+                 "def fake_type(*args, **kwargs):\n"
+                 "    if len(args) == 1 and isinstance(args[0], Arr):\n"
+                 "        return np.ndarray\n"
+                 "    return _type(*args, **kwargs)\n"
+                 "builtins.type = fake_type\n",
                  answer="def normalize(x):\n    return Arr([0.0] * np.size(x))\n"),
-         expected=0, reasons={"test_normalize_type_shape": "numpy array"},
-         defence="builtins restored before each test"),
+         expected=0, reasons={"test_normalize_type_shape": "stopped answering", "test_normalize_values": "not run"},
+         defence="this patch breaks ipykernel itself: the grader notices the kernel stopped answering, shuts "
+                 "it down and gives the rest 0 with a reason"),
     Case("numpy_testing_patch", "numpy.testing.assert_allclose replaced by a no-op", CH0,
          _tamper("np.testing.assert_allclose = lambda *args, **kwargs: None\n", answer=ZEROS_NORMALIZE),
          expected=1, reasons={"test_normalize_values": "AssertionError"},
@@ -180,7 +190,8 @@ IN_PROCESS: list[Case] = [
                  "fake = types.ModuleType('numpy')\nfake.__dict__.update(vars(numpy))\n"
                  "fake.testing = types.SimpleNamespace(assert_allclose=lambda *a, **k: None)\n"
                  "np = fake\n",
-                 answer="import numpy\ndef normalize(x):\n    return numpy.zeros(numpy.shape(x), dtype=numpy.float64)\n"),
+                 answer="import numpy\n"
+                        "def normalize(x):\n    return numpy.zeros(numpy.shape(x), dtype=numpy.float64)\n"),
          expected=1, reasons={"test_normalize_values": "AssertionError"},
          defence="names the tests import are rebound to the real modules from the source's imports"),
     Case("sys_modules_swap", "sys.modules['numpy.testing'] and np.testing swapped for a fake module", CH0,
@@ -201,8 +212,9 @@ IN_PROCESS: list[Case] = [
          _answer("class Agreeable(np.ndarray):\n"
                  "    def __array_ufunc__(self, *a, **k): return True\n"
                  "def normalize(x):\n    return np.zeros(np.shape(x)).view(Agreeable)\n"),
-         expected=0, reasons={"test_normalize_type_shape": "numpy array"},
-         defence="`type(out) is np.ndarray` rejects subclasses; flagged for review"),
+         expected=0, reasons={"test_normalize_type_shape": "subclass of ndarray"},
+         defence="`type(out) is np.ndarray` rejects subclasses, and so does the grader's check of the values "
+                 "a test holds; flagged for review"),
     Case("array_function_liar", "an ndarray subclass whose np.isclose says 'close', used only for the values test",
          CH0,
          _answer("class Liar(np.ndarray):\n"
@@ -285,9 +297,9 @@ IN_PROCESS: list[Case] = [
          defence="completed scores kept; the rest 0 with a reason"),
     Case("exit_builtin", "exit() in a cell after the answer: the kernel shuts itself down", CH0,
          lambda: add_cell(learner(CH0), "normalize", "exit()\n"),
-         expected=0, reasons={"test_normalize_type_shape": "had stopped before",
-                              "test_normalize_values": "not run"},
-         defence="the rest scores 0 with a reason"),
+         expected=0, reasons={"test_normalize_type_shape": "called exit()",
+                              "test_normalize_values": "called exit()"},
+         defence="the kernel's exit request is seen in the cell's reply: the rest scores 0 with a reason, every run"),
     Case("infinite_loop", "an endless loop in the graded function", CH0,
          _answer("def normalize(x):\n    while True:\n        pass\n"),
          expected=0, reasons={"test_normalize_type_shape": "timed out", "test_normalize_values": "timed out"},

@@ -33,7 +33,7 @@ def _params():
         yield pytest.param(case, id=case.name, marks=marks)
 
 
-@pytest.mark.parametrize("case", _params())
+@pytest.mark.parametrize("case", list(_params()))
 def test_adversarial_submission(case: Case, tmp_path):
     path = tmp_path / f"{case.chapter}.ipynb"
     nbformat.write(case.build(), path)
