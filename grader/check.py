@@ -50,6 +50,7 @@ def build_report(autograded: NotebookNode, chapter: str, notebook: str, notes: d
         description = descriptions.get(meta["grade_id"], "")
         report.tests.append(result_for(cell, meta["grade_id"], score, max_score, description))
     notes = notes or {}
+    report.events = list(notes.get("events", []))
     if notes.get("restored"):
         items = ", ".join(notes["restored"][:4]) + (" ..." if len(notes["restored"]) > 4 else "")
         report.notes.append(f"your code changed {items} before the tests; the grader put it back for them")

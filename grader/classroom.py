@@ -214,6 +214,7 @@ class Outcome:
     reason: str = ""  # why the score is what it is, when it is not full marks
     tests: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)  # kernel deaths, time limits, slow cells
     seconds: float = 0.0
 
 
@@ -427,6 +428,7 @@ def grade_one(request: dict) -> Outcome:
             report = build_report(captured[0], notebook, notebook, captured[1])
             outcome.tests += [asdict(test) for test in report.tests]
             outcome.notes += report.notes
+            outcome.events += report.events
             outcome.notes += review_notes(nbformat.read(folder / f"{notebook}.ipynb", as_version=4))
     with Gradebook(c.CourseDirectory.db_url, c.CourseDirectory.course_id) as gradebook:
         try:

@@ -295,7 +295,11 @@ class HardenedExecute(Execute):
             with self.setup_kernel():
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
+                install_started = monotonic()
                 stop = self._install_guard()
+                if monotonic() - started > 60:
+                    notes["events"].append(f"starting the kernel took {install_started - started:.0f} s, "
+                                           f"the grader's snapshot {monotonic() - install_started:.0f} s")
                 for index, cell in enumerate(self.nb.cells):
                     if cell.cell_type != "code" or not cell.source.strip() or is_check_cell(cell):
                         continue  # the Check your work cell would grade the notebook from inside itself
@@ -309,9 +313,12 @@ class HardenedExecute(Execute):
                         notes["events"].append(stop)
                         continue
                     self._cell_timeout = max(1.0, min(float(self.timeout or remaining), remaining))
+                    cell_started = monotonic()
                     stop = self._run_cell(cell, index, capped=self._cell_timeout < (self.timeout or 0))
                     if stop:
                         notes["events"].append(stop)
+                    if monotonic() - cell_started > 60:
+                        notes["events"].append(f"{_label(cell, index)} took {monotonic() - cell_started:.0f} s")
         finally:
             if launch["stderr"] is not subprocess.DEVNULL:
                 launch["stderr"].close()

@@ -23,6 +23,8 @@ class Report:
     # Things the learner (or an instructor) should know that are not a test row:
     # patches the grader undid, constructs it cannot see past.
     notes: list[str] = field(default_factory=list)
+    # What happened to the run (a kernel death, a time limit, a slow cell), for instructors.
+    events: list[str] = field(default_factory=list, repr=False, compare=False)
     # The notebook as nbgrader executed it (outputs included); for tests and
     # classroom tools, never shown to a learner because it holds hidden tests.
     executed: object = field(default=None, repr=False, compare=False)

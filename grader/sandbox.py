@@ -12,8 +12,8 @@ What a sandboxed kernel gets (see "Sandbox" in ../shared/DESIGN.md):
   ``source/``, ``release/``, other students' folders and the gradebook are not
   there at all. The submission's own folder is the only writable place on
   disk (as ``/home/learner/<assignment>``), plus a small ``/tmp``;
-* limits: address space (2 GiB by default), file size, open files, and a
-  process limit. Linux does not enforce the process limit for root, so when
+* limits: memory (2 GiB of heap and private mappings by default), file size,
+  open files, and a process limit. Linux does not enforce the process limit for root, so when
   the grader runs as root the kernel runs as an unprivileged uid of its own
   (one per worker, so one student's fork bomb cannot starve another); as an
   ordinary user it gets its own user namespace, where the limit counts only
@@ -37,6 +37,7 @@ DEFAULT_MEMORY = 2 * 1024 ** 3
 DEFAULT_PROCESSES = 256  # threads count too: torch and BLAS start a few per core
 DEFAULT_FILE_SIZE = 256 * 1024 ** 2
 TMP_SIZE = 256 * 1024 ** 2
+SHM_SIZE = 64 * 1024 ** 2  # tmpfs pages are not counted by the memory limit, so both are small
 FIRST_UID = 61000  # kernels of worker k run as FIRST_UID + k when the grader is root
 REPO_PATHS = ("dlcourse", "datasets")  # all a kernel needs from this repository
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -109,7 +110,11 @@ def kernel_command(*, runtime_dir: Path, workdir: Path, slot: int = 0, memory: i
     if uid is not None:
         _chown_tree(mpl_dir, uid)
 
-    outer = [prlimit, f"--as={memory}", f"--fsize={DEFAULT_FILE_SIZE}", "--nofile=1024", "--core=0", "--"]
+    # RLIMIT_DATA (heap and private writable mappings) rather than RLIMIT_AS: torch and
+    # the C library reserve far more address space than they use, and how much
+    # depends on thread timing, so an address-space limit kills honest kernels on a
+    # busy machine.
+    outer = [prlimit, f"--data={memory}", f"--fsize={DEFAULT_FILE_SIZE}", "--nofile=1024", "--core=0", "--"]
     args = [bwrap, "--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try",
             "--die-with-parent", "--cap-drop", "ALL", "--hostname", "sandbox"]
     if as_root:
@@ -125,6 +130,7 @@ def kernel_command(*, runtime_dir: Path, workdir: Path, slot: int = 0, memory: i
     for name in ETC_FILES:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     args += ["--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", str(SHM_SIZE), "--tmpfs", "/dev/shm",
              "--perms", "1777", "--size", str(TMP_SIZE), "--tmpfs", "/tmp"]
     args += _dirs_for(bind_targets)
     for path in python_paths:
@@ -156,6 +162,7 @@ def _sandbox_env(runtime_dir: Path, workdir: str, mpl_dir: Path) -> dict[str, st
         "IPYTHONDIR": str(runtime_dir / "ipython"),
         # Workers already run in parallel; one thread per kernel is faster overall.
         "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+        "MALLOC_ARENA_MAX": "2",
         "TQDM_DISABLE": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }

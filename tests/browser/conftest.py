@@ -11,9 +11,11 @@ from grader.paths import CHAPTERS_DIR, REPO_ROOT, chapter_names, solution_notebo
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
-# Binder gives one CPU and 2 GB: pin the server and its kernels to one core,
-# one thread each (binder/start), and cap every process's address space.
-BINDER_MEMORY_BYTES = 2 * 1024**3
+# Binder gives one CPU and 2 GB of resident memory (a cgroup limit): pin the server
+# and its kernels to one core, one thread each (binder/start), and assert each
+# kernel's peak resident memory in the test. An address-space limit (prlimit --as)
+# would be stricter than Binder: torch reserves virtual memory it never touches.
+BINDER_MEMORY_MB = 2048
 
 
 def pytest_collection_modifyitems(items):
@@ -55,8 +57,7 @@ def workspace(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def lab(binder_bin, workspace, artifacts):
     from tests.browser.jupyterlab_server import JupyterLabServer
-    wrapper = [str(REPO_ROOT / "binder" / "start"), "taskset", "-c", "0",
-               "prlimit", f"--as={BINDER_MEMORY_BYTES}", "--"]
+    wrapper = [str(REPO_ROOT / "binder" / "start"), "taskset", "-c", "0"]
     server = JupyterLabServer(binder_bin, workspace, artifacts / "jupyterlab.log", wrapper=wrapper)
     yield server
     server.stop()

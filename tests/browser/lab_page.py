@@ -48,6 +48,9 @@ def wait_until_idle(page: Page, *, expect_executed: int, timeout_s: float) -> di
     while time.monotonic() < deadline:
         state = page.evaluate(NOTEBOOK_STATE)
         executed = sum(1 for c in state["cells"] if c["cell_type"] == "code" and c.get("execution_count"))
+        stopped_at_error = state["status"] == "idle" and not state["running"] and error_outputs(state)
+        if stopped_at_error:
+            return state  # Run All stops at the first error; the caller reports it
         if state["status"] == "idle" and not state["running"] and executed >= expect_executed:
             calm_polls += 1
             if calm_polls >= 2:
