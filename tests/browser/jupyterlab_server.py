@@ -50,6 +50,18 @@ class JupyterLabServer:
     def url(self, path: str) -> str:
         return f"{self.base_url}/{path.lstrip('/')}?token={self.token}"
 
+    def workspace_url(self, workspace: str, path: str) -> str:
+        """`path` opened in a fresh, empty workspace: nothing restored from an earlier test's layout."""
+        return self.url(f"lab/workspaces/{workspace}/tree/{path.lstrip('/')}") + "&reset"
+
+    def shut_down_kernel(self, kernel_id: str) -> None:
+        """Ask the server to stop a kernel; a kernel still busy with a timed-out run stops too."""
+        request = urllib.request.Request(self.url(f"api/kernels/{kernel_id}"), method="DELETE")
+        try:
+            urllib.request.urlopen(request, timeout=30).close()
+        except OSError:
+            pass  # already gone
+
     def _wait_until_ready(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -25,8 +25,10 @@ NOTEBOOK_STATE = """() => {
 
 
 def open_notebook(page: Page, url: str, timeout_s: float = 180) -> None:
+    """Open a notebook and wait for its kernel; mark its panel so later queries look inside it only."""
     page.goto(url)
     page.wait_for_function(KERNEL_READY, timeout=timeout_s * 1000)
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.node.setAttribute('data-under-test', '')")
 
 
 def run_cells(page: Page, *, through_last: bool) -> None:
@@ -45,6 +47,7 @@ def wait_until_idle(page: Page, *, expect_executed: int, timeout_s: float) -> di
     """Wait until the kernel is idle, no prompt shows [*], and `expect_executed` code cells have run."""
     deadline = time.monotonic() + timeout_s
     calm_polls = 0
+    state: dict = {"cells": [], "status": "unknown", "running": True}
     while time.monotonic() < deadline:
         state = page.evaluate(NOTEBOOK_STATE)
         executed = sum(1 for c in state["cells"] if c["cell_type"] == "code" and c.get("execution_count"))
@@ -58,7 +61,19 @@ def wait_until_idle(page: Page, *, expect_executed: int, timeout_s: float) -> di
         else:
             calm_polls = 0
         time.sleep(0.5)
-    raise TimeoutError(f"notebook still running after {timeout_s:.0f} s")
+    raise TimeoutError(f"notebook still running after {timeout_s:.0f} s: {describe_progress(state)}")
+
+
+def describe_progress(state: dict) -> str:
+    """Which code cell the run reached, for a timeout message that says where to look."""
+    code_cells = [c for c in state["cells"] if c["cell_type"] == "code"]
+    executed = [i for i, c in enumerate(code_cells) if c.get("execution_count")]
+    if len(executed) == len(code_cells):
+        return f"kernel {state['status']}, all {len(code_cells)} code cells ran"
+    waiting = code_cells[len(executed)] if len(executed) < len(code_cells) else None
+    first_line = "".join(waiting["source"]).strip().splitlines()[0][:100] if waiting and waiting["source"] else "?"
+    return (f"kernel {state['status']}, {len(executed)} of {len(code_cells)} code cells finished; "
+            f"the next one starts with: {first_line!r}")
 
 
 def error_outputs(state: dict) -> list[str]:
@@ -73,8 +88,8 @@ def widget_output_count(state: dict) -> int:
 
 
 def rendered_widgets(page: Page) -> list[ElementHandle]:
-    """Top-level widget views rendered in output areas."""
-    return page.query_selector_all(".jp-OutputArea-output > .jupyter-widgets")
+    """Top-level widget views rendered in the output areas of the notebook under test."""
+    return page.query_selector_all("[data-under-test] .jp-OutputArea-output > .jupyter-widgets")
 
 
 def move_first_control(page: Page, widget: ElementHandle) -> str | None:
