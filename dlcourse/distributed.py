@@ -77,12 +77,43 @@ def launch(script: str | os.PathLike, nprocs: int, args: list[str] | tuple[str, 
     do not fight over the cores, and GLOO_SOCKET_IFNAME to the loopback interface
     (unless already set) so gloo never looks for a network.
 
-    Waits for all workers, at most ``timeout`` seconds, then kills any left. With
+    Waits for all workers, at most ``timeout`` seconds, then kills any left; when
+    one worker fails, the others are stopped at once, as torchrun does. With
     ``check`` (the default), raises LaunchError if a worker failed or timed out.
     Returns one WorkerResult per rank, in rank order.
     """
     if nprocs < 1:
         raise ValueError(f"nprocs must be at least 1, got {nprocs}")
+    for _ in range(PORT_ATTEMPTS):
+        results, timed_out = _run_group(script, nprocs, args, timeout, threads_per_process, env)
+        # free_port() only says the port was free a moment ago; if another program took
+        # it before rank 0 could listen there, the group never formed: try a new port.
+        if not any(_port_taken(r.stderr) for r in results):
+            break
+    if check:
+        if timed_out:
+            raise LaunchError(f"the {nprocs} workers did not finish within {timeout:.0f} s "
+                              f"(a collective that not every rank calls waits until the group's timeout)"
+                              f"\nrank 0's stderr ends:\n{_tail(results[0].stderr)}")
+        # a rank we stopped because another failed has a negative code (killed); name the cause first
+        failed = sorted((r for r in results if r.returncode != 0), key=lambda r: r.returncode < 0)
+        if failed:
+            raise LaunchError(f"rank {failed[0].rank} exited with status {failed[0].returncode}: "
+                              f"{_last_line(failed[0].stderr)}\n{_tail(failed[0].stderr)}")
+    return results
+
+
+# How often to start a group again when its port was taken before rank 0 could listen there.
+PORT_ATTEMPTS = 3
+
+
+def _port_taken(stderr: str) -> bool:
+    return "Address already in use" in stderr or "EADDRINUSE" in stderr
+
+
+def _run_group(script, nprocs: int, args, timeout: float, threads_per_process: int,
+               env: dict[str, str] | None) -> tuple[list[WorkerResult], bool]:
+    """Start the workers on a fresh port, wait at most ``timeout`` s; return their results and whether time ran out."""
     base_env = dict(os.environ)
     base_env.update(env or {})
     base_env.update({
@@ -100,20 +131,7 @@ def launch(script: str | os.PathLike, nprocs: int, args: list[str] | tuple[str, 
             logs.append((out, err))
             processes.append(subprocess.Popen([sys.executable, str(script), *map(str, args)], env=worker_env,
                                               stdout=out, stderr=err, stdin=subprocess.DEVNULL))
-        deadline = time.monotonic() + timeout
-        timed_out = False
-        for process in processes:
-            try:
-                process.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                break
-        if timed_out:
-            for process in processes:
-                if process.poll() is None:
-                    process.kill()
-            for process in processes:
-                process.wait()
+        timed_out = _wait_for_group(processes, timeout)
         results = []
         for rank, (process, (out, err)) in enumerate(zip(processes, logs)):
             out.seek(0)
@@ -121,16 +139,29 @@ def launch(script: str | os.PathLike, nprocs: int, args: list[str] | tuple[str, 
             results.append(WorkerResult(rank, process.returncode, out.read(), err.read()))
             out.close()
             err.close()
-    if check:
-        if timed_out:
-            raise LaunchError(f"the {nprocs} workers did not finish within {timeout:.0f} s "
-                              f"(a collective that not every rank calls waits until the group's timeout)"
-                              f"\nrank 0's stderr ends:\n{_tail(results[0].stderr)}")
-        failed = [r for r in results if r.returncode != 0]
-        if failed:
-            raise LaunchError(f"rank {failed[0].rank} exited with status {failed[0].returncode}: "
-                              f"{_last_line(failed[0].stderr)}\n{_tail(failed[0].stderr)}")
-    return results
+    return results, timed_out
+
+
+def _wait_for_group(processes: list[subprocess.Popen], timeout: float) -> bool:
+    """Wait until every worker exits; return True if time ran out first.
+
+    As torchrun does, one failed worker stops the group: the others would
+    otherwise wait in their next collective until the group's timeout.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        codes = [process.poll() for process in processes]
+        if all(code is not None for code in codes):
+            return False
+        out_of_time = time.monotonic() > deadline
+        if out_of_time or any(code not in (None, 0) for code in codes):
+            for process in processes:
+                if process.poll() is None:
+                    process.kill()
+            for process in processes:
+                process.wait()
+            return out_of_time
+        time.sleep(0.05)
 
 
 def _lines(text: str) -> list[str]:

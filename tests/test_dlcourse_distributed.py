@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import socket
 import textwrap
+import time
 
 import pytest
 
@@ -56,13 +57,17 @@ def test_launch_forms_a_gloo_group_with_torchrun_variables(tmp_path):
     assert [(tmp_path / f"{rank}.txt").read_text() for rank in range(3)] == ["6/3"] * 3  # 1 + 2 + 3 on every rank
 
 
-def test_launch_reports_a_failing_rank_with_its_stderr(tmp_path):
+def test_a_failing_rank_stops_the_group_and_is_reported_with_its_stderr(tmp_path):
     script = tmp_path / "fail.py"
-    script.write_text("import os, sys\nif os.environ['RANK'] == '1':\n    print('[rank1]: rank one gives up', file=sys.stderr)\n    sys.exit(1)\n")
+    # rank 0 stands for a rank waiting in a collective that rank 1 never reaches
+    script.write_text("import os, sys, time\nif os.environ['RANK'] == '1':\n"
+                      "    print('[rank1]: rank one gives up', file=sys.stderr)\n    sys.exit(1)\ntime.sleep(60)\n")
+    started = time.monotonic()
     with pytest.raises(LaunchError, match="^rank 1 exited with status 1: rank one gives up\n"):
-        launch(script, 2, timeout=60)
-    results = launch(script, 2, timeout=60, check=False)
-    assert [r.returncode for r in results] == [0, 1]
+        launch(script, 2, timeout=50)
+    assert time.monotonic() - started < 30, "rank 0 should have been stopped when rank 1 failed"
+    results = launch(script, 2, timeout=50, check=False)
+    assert results[1].returncode == 1 and results[0].returncode < 0  # rank 0 killed
 
 
 def test_launch_kills_workers_that_run_past_the_timeout(tmp_path):
@@ -72,3 +77,29 @@ def test_launch_kills_workers_that_run_past_the_timeout(tmp_path):
         launch(script, 2, timeout=2)
     with pytest.raises(ValueError):
         launch(script, 0)
+
+
+def test_launch_starts_again_on_a_new_port_when_its_port_was_taken(tmp_path, monkeypatch):
+    import dlcourse.distributed as distributed
+
+    script = tmp_path / "worker.py"
+    script.write_text(WORKER)
+
+    def combine(total, world_size):
+        return f"{total:g}/{world_size}"
+
+    functions = save_functions(tmp_path / "f.pkl", combine)
+    # Another program listens on the first port handed out: the race free_port() cannot rule out.
+    squatter = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    squatter.bind(("127.0.0.1", 0))
+    squatter.listen()
+    ports = iter([squatter.getsockname()[1], free_port()])
+    handed_out = []
+    monkeypatch.setattr(distributed, "free_port", lambda: handed_out.append(next(ports)) or handed_out[-1])
+    try:
+        results = launch(script, 2, [functions, tmp_path], timeout=120)
+    finally:
+        squatter.close()
+    assert len(handed_out) == 2, "the group should have started once more, on a new port"
+    assert all(r.returncode == 0 for r in results)
+    assert [(tmp_path / f"{rank}.txt").read_text() for rank in range(2)] == ["3/2"] * 2

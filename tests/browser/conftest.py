@@ -12,9 +12,9 @@ from grader.paths import CHAPTERS_DIR, REPO_ROOT, chapter_names, solution_notebo
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 # Binder gives one CPU and 2 GB of resident memory (a cgroup limit): pin the server
-# and its kernels to one core, one thread each (binder/start), and assert each
-# kernel's peak resident memory in the test. An address-space limit (prlimit --as)
-# would be stricter than Binder: torch reserves virtual memory it never touches.
+# and its kernels to one core, one thread each (binder/start), put them in a
+# 2 GB memory cgroup (tests/browser/memory_limit.py), and assert each kernel's
+# peak resident memory in the test as well.
 BINDER_MEMORY_MB = 2048
 
 
@@ -55,10 +55,26 @@ def workspace(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def lab(binder_bin, workspace, artifacts):
+def binder_memory():
+    """The 2 GB cgroup JupyterLab and its kernels run in."""
+    import os
+
+    from tests.browser.memory_limit import MemoryLimit
+    problem = MemoryLimit.problem()
+    if problem:
+        pytest.fail(f"the browser tests hold JupyterLab to Binder's {BINDER_MEMORY_MB} MB with a memory cgroup, "
+                    f"but {problem}")
+    limit = MemoryLimit(f"dlcourse-binder-{os.getpid()}", BINDER_MEMORY_MB)
+    yield limit
+    limit.remove()
+
+
+@pytest.fixture(scope="session")
+def lab(binder_bin, workspace, artifacts, binder_memory):
     from tests.browser.jupyterlab_server import JupyterLabServer
     wrapper = [str(REPO_ROOT / "binder" / "start"), "taskset", "-c", "0"]
-    server = JupyterLabServer(binder_bin, workspace, artifacts / "jupyterlab.log", wrapper=wrapper)
+    server = JupyterLabServer(binder_bin, workspace, artifacts / "jupyterlab.log", wrapper=wrapper,
+                              memory_limit=binder_memory)
     yield server
     server.stop()
 

@@ -21,7 +21,7 @@ class JupyterLabServer:
     """`jupyter lab` from a given venv, optionally wrapped (binder/start, taskset, prlimit)."""
 
     def __init__(self, venv_bin: Path, root_dir: Path, log_path: Path, wrapper: list[str] | None = None,
-                 extra_env: dict | None = None):
+                 extra_env: dict | None = None, memory_limit=None):
         self.port = free_port()
         self.token = secrets.token_hex(24)
         self.root_dir = root_dir
@@ -41,6 +41,8 @@ class JupyterLabServer:
         # Own process group, so stopping it also stops the kernels it started.
         self.process = subprocess.Popen(command, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                         cwd=root_dir, start_new_session=True)
+        if memory_limit is not None:  # before any kernel starts: kernels inherit the server's cgroup
+            memory_limit.add(self.process.pid)
         self._wait_until_ready()
 
     @property

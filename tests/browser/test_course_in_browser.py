@@ -1,4 +1,4 @@
-"""The course in a real JupyterLab in Chromium, under Binder's limits (1 CPU, 2 GB).
+"""The course in a real JupyterLab in Chromium, under Binder's limits (1 CPU, a 2 GB memory cgroup).
 
 Each chapter's notebook, answers filled in, is run from the browser: no
 tracebacks, every widget rendered, every widget's first control moved and the
@@ -9,6 +9,9 @@ notebook again, so doing it for every chapter would double the suite).
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
+import sys
 import time
 
 import psutil
@@ -38,7 +41,7 @@ def _kernel_pid(server_pid: int, kernel_id: str) -> int:
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_runs_in_the_browser(chapter, lab, browser, artifacts, binder_runs):
+def test_chapter_runs_in_the_browser(chapter, lab, browser, artifacts, binder_runs, binder_memory):
     page = browser.new_page(viewport={"width": 1300, "height": 900})
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
@@ -57,11 +60,14 @@ def test_chapter_runs_in_the_browser(chapter, lab, browser, artifacts, binder_ru
             run_cells(page, through_last=False)
             try:
                 state = wait_until_idle(page, expect_executed=code_cells - 1, timeout_s=4 * BUDGET_S)
-            except TimeoutError:
+            except TimeoutError as error:
                 page.screenshot(path=str(artifacts / f"{chapter}-timeout.png"), full_page=True)
-                raise
+                hits = binder_memory.times_hit()
+                raise TimeoutError(f"{error}" + (f"; the {BINDER_MEMORY_MB} MB limit was hit {hits} times "
+                                                 "(a killed kernel restarts and waits)" if hits else "")) from None
         seconds = time.monotonic() - start
-        binder_runs[chapter] = {"seconds": round(seconds, 1), "kernel_peak_rss_mb": round(sampler.peak_bytes / 2**20)}
+        binder_runs[chapter] = {"seconds": round(seconds, 1), "kernel_peak_rss_mb": round(sampler.peak_bytes / 2**20),
+                                "cgroup_peak_mb_so_far": round(binder_memory.peak_megabytes())}
 
         assert not error_outputs(state), error_outputs(state)
         notebook_text = page.inner_text(".jp-NotebookPanel")
@@ -137,3 +143,14 @@ def test_nbgrader_extensions_load_without_console_errors(lab, browser):
         if kernel_id is not None:
             lab.shut_down_kernel(kernel_id)
         page.close()
+
+
+def test_binders_memory_limit_is_enforced(lab, binder_memory):
+    """A process in JupyterLab's cgroup that touches more than 2 GB is killed, as on Binder."""
+    hog = subprocess.Popen([sys.executable, "-c", "import sys, numpy; sys.stdin.readline(); "
+                            f"numpy.ones({(BINDER_MEMORY_MB + 512) * 2**20 // 8})"], stdin=subprocess.PIPE)
+    binder_memory.add(hog.pid)  # joins the server and its kernels, as a kernel would
+    hog.communicate(b"go\n", timeout=120)
+    assert hog.returncode == -signal.SIGKILL, f"a {BINDER_MEMORY_MB + 512} MB allocation ended with {hog.returncode}"
+    assert binder_memory.times_hit() > 0
+    assert lab.process.poll() is None, "JupyterLab itself should survive a kernel that outgrows the limit"
