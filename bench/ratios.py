@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -68,21 +70,36 @@ def attention_ours_over_sdpa() -> dict:
     return {"value": round(ours / theirs, 2), "ours_ms": round(ours * 1e3, 2), "sdpa_ms": round(theirs * 1e3, 2)}
 
 
-def grader_overhead(chapter: str = "01_gradient_descent") -> dict:
-    """`grader check` wall time over plain execution of the same notebook (goal <= 1.5)."""
-    plain = run_notebook(solution_notebook(chapter))["seconds"]
+def grader_overhead(chapter: str = "01_gradient_descent", repeats: int = 3) -> dict:
+    """`grader check` wall time over plain execution of the same notebook (goal <= 1.5).
+
+    The first check of a chapter generates its throwaway course and caches it
+    (grader/README.md), as a learner's first check does; it is reported as
+    `first_check_seconds`. The ratio compares the best of `repeats` later
+    checks with the best of as many plain runs, interleaved.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-grader-cache-") as cache:
+        env = dict(os.environ, DLCOURSE_GRADER_CACHE=cache)
+        first = _timed_check(chapter, env)
+        plain, graded = [], []
+        for _ in range(repeats):
+            plain.append(run_notebook(solution_notebook(chapter))["seconds"])
+            graded.append(_timed_check(chapter, env))
+    return {"value": round(min(graded) / min(plain), 2), "grader_seconds": round(min(graded), 2),
+            "plain_seconds": round(min(plain), 2), "first_check_seconds": round(first, 2),
+            "chapter": chapter, "goal": "<= 1.5"}
+
+
+def _timed_check(chapter: str, env: dict) -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "grader", "check", str(solution_notebook(chapter))],
-                   cwd=REPO_ROOT, check=True, capture_output=True)
-    graded = time.perf_counter() - start
-    return {"value": round(graded / plain, 2), "grader_seconds": round(graded, 2), "plain_seconds": plain,
-            "chapter": chapter, "goal": "<= 1.5"}
+                   cwd=REPO_ROOT, check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
 
 
 def autograde_per_min_per_worker(workers: int = 2, students: int = 4) -> dict:
     """Classroom autograde throughput: submissions of chapter 00 graded per minute, per worker."""
     import shutil
-    import tempfile
 
     with tempfile.TemporaryDirectory(prefix="bench-classroom-") as tmp:
         course = Path(tmp) / "course"

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import re
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterator
 
 import nbformat
+import nbgrader
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
@@ -21,6 +24,9 @@ from grader.notebooks import without_check_cell
 from grader.paths import IGNORED_NAMES, SOLUTIONS_DIR
 
 STUDENT_ID = "learner"
+# What generate_assignment makes from a chapter's solution: kept between runs, keyed by its inputs.
+GENERATED = ("source", "release", "gradebook.db")
+CACHE_ENTRIES_KEPT = 40
 
 
 def nbgrader_error(log: str | None) -> str:
@@ -51,8 +57,32 @@ def copy_chapter_files(source_dir: Path, target_dir: Path, *, skip_notebook: str
             shutil.copy2(item, target_dir / item.name)
 
 
+def cache_dir() -> Path:
+    """Where generated courses are kept: $DLCOURSE_GRADER_CACHE, else the user's cache folder."""
+    if os.environ.get("DLCOURSE_GRADER_CACHE"):
+        return Path(os.environ["DLCOURSE_GRADER_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dlcourse" / "grader"
+
+
+def generation_key(chapter: str, keep_check_cell: bool) -> str:
+    """A hash of everything generate_assignment's output depends on: the solution folder, nbgrader, our config."""
+    digest = hashlib.sha256(f"{chapter}|{keep_check_cell}|{nbgrader.__version__}".encode())
+    digest.update(Path(__file__).with_name("config.py").read_bytes())
+    digest.update(Path(__file__).with_name("preprocessors.py").read_bytes())
+    folder = SOLUTIONS_DIR / chapter
+    for item in sorted(folder.rglob("*")):
+        if item.is_file() and not set(item.relative_to(folder).parts) & set(IGNORED_NAMES):
+            digest.update(str(item.relative_to(folder)).encode() + b"\0" + item.read_bytes())
+    return f"{chapter}-{digest.hexdigest()[:24]}"
+
+
 class ThrowawayCourse:
-    """An nbgrader course in a temporary folder, with one chapter generated from solutions/."""
+    """An nbgrader course in a temporary folder, with one chapter generated from solutions/.
+
+    Generating the assignment (gradebook, source, release) costs seconds and
+    depends only on the solution, so it is done once per solution version and
+    copied from a cache afterwards; a cache that cannot be written is skipped.
+    """
 
     def __init__(self, root: Path, chapter: str, *, keep_check_cell: bool, **config_options):
         self.root = root
@@ -60,6 +90,40 @@ class ThrowawayCourse:
         config = hardened_config(root, **config_options)
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
         self.api.log.setLevel(logging.ERROR)
+        key = generation_key(chapter, keep_check_cell)
+        if not self._copy_from_cache(key):
+            self._generate(keep_check_cell)
+            self._store_in_cache(key)
+
+    def _copy_from_cache(self, key: str) -> bool:
+        cached = cache_dir() / key
+        if not all((cached / name).exists() for name in GENERATED):
+            _remove(cached)  # an incomplete entry (a cleaned folder) is replaced, not kept forever
+            return False
+        try:
+            _copy_generated(cached, self.root)
+            os.utime(cached)  # recently used: pruned last
+        except OSError:
+            for name in GENERATED:  # a half-copied course must not be graded; generate afresh
+                _remove(self.root / name)
+            return False
+        return True
+
+    def _store_in_cache(self, key: str) -> None:
+        try:
+            cache_dir().mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=cache_dir()))
+            _copy_generated(self.root, staging)
+            try:
+                staging.rename(cache_dir() / key)  # atomic: a reader sees all of it or nothing
+            except OSError:  # another run stored the same key first
+                shutil.rmtree(staging, ignore_errors=True)
+            _prune_cache()
+        except OSError:
+            pass  # a read-only or full cache only costs time
+
+    def _generate(self, keep_check_cell: bool) -> None:
+        root, chapter = self.root, self.chapter
         source_dir = root / "source" / chapter
         copy_chapter_files(SOLUTIONS_DIR / chapter, source_dir, skip_notebook=f"{chapter}.ipynb")
         notebook = nbformat.read(SOLUTIONS_DIR / chapter / f"{chapter}.ipynb", as_version=4)
@@ -90,6 +154,32 @@ class ThrowawayCourse:
     @property
     def db_url(self) -> str:
         return self.api.coursedir.db_url
+
+
+def _copy_generated(from_root: Path, to_root: Path) -> None:
+    for name in GENERATED:
+        if (from_root / name).is_dir():
+            shutil.copytree(from_root / name, to_root / name)
+        else:
+            shutil.copy2(from_root / name, to_root / name)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _prune_cache() -> None:
+    """Keep the most recently used entries; stale solution versions go first."""
+    entries = sorted((e for e in cache_dir().iterdir() if not e.name.startswith(".")),
+                     key=lambda e: e.stat().st_mtime, reverse=True)
+    for stale in entries[CACHE_ENTRIES_KEPT:]:
+        _remove(stale)
+    for staging in cache_dir().glob(".*"):  # left by a run that was killed while storing
+        if time.time() - staging.stat().st_mtime > 3600:
+            _remove(staging)
 
 
 @contextlib.contextmanager
