@@ -81,6 +81,18 @@ def test_explorer_reports_divergence_and_convergence():
     assert explorer.status.value.startswith("Diverged")
 
 
+def test_a_diverging_path_is_reported_without_numpy_warnings():
+    import warnings
+
+    explorer = dl.widgets.GradientDescentExplorer(reference_gradient_descent, lr=0.1, steps=50)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning would show as red text under the widget
+        explorer.start_x.value = 3.0
+        explorer.surface_choice.value = ROSENBROCK.name  # overflows to inf, then nan, at this learning rate
+    assert not np.all(np.isfinite(explorer.path()))
+    assert explorer.status.value.startswith("Diverged")
+
+
 def test_explorer_survives_an_unfinished_exercise():
     def unfinished(grad_fn, x0, lr, steps):
         raise NotImplementedError()

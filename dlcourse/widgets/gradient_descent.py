@@ -59,7 +59,9 @@ class GradientDescentExplorer:
     def path(self) -> np.ndarray:
         """The (steps + 1, 2) path of the learner's gradient descent for the current controls."""
         start = np.array([self.start_x.value, self.start_y.value], dtype=float)
-        return np.asarray(self.gradient_descent(self.surface.gradient, start, self.lr.value, self.steps.value))
+        # A large learning rate diverges on purpose; the status line says so, numpy need not warn.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.asarray(self.gradient_descent(self.surface.gradient, start, self.lr.value, self.steps.value))
 
     def redraw(self) -> None:
         try:
@@ -90,7 +92,8 @@ class GradientDescentExplorer:
         self.live.draw(force=True)
 
     def _describe(self, path: np.ndarray) -> str:
-        losses = [self.surface.loss(point) for point in path if np.all(np.isfinite(point))]
+        with np.errstate(over="ignore", invalid="ignore"):
+            losses = [self.surface.loss(point) for point in path if np.all(np.isfinite(point))]
         if len(losses) < len(path) or not np.isfinite(losses[-1]) or losses[-1] > 1e6:
             return "Diverged: the learning rate is too large for this surface's steepest direction."
         return f"Loss {losses[0]:.3g} → {losses[-1]:.3g} after {len(path) - 1} steps."
