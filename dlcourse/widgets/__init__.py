@@ -8,10 +8,10 @@ from dlcourse.widgets.adversarial_explorer import AdversarialExplorer
 from dlcourse.widgets.attention_heatmap import AttentionHeatmap
 from dlcourse.widgets.feature_maps import FeatureMapExplorer
 from dlcourse.widgets.gradient_descent import GradientDescentExplorer
-from dlcourse.widgets.live_figure import LiveFigure
+from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
 from dlcourse.widgets.slider_plot import SliderPlot
 from dlcourse.widgets.text_sampler import TextSampler
 from dlcourse.widgets.threshold_explorer import ThresholdExplorer
 from dlcourse.widgets.training_dashboard import TrainingDashboard
 
-__all__ = ["AdversarialExplorer", "AttentionHeatmap", "FeatureMapExplorer", "GradientDescentExplorer", "LiveFigure", "SliderPlot", "TextSampler", "ThresholdExplorer", "TrainingDashboard"]
+__all__ = ["AdversarialExplorer", "AttentionHeatmap", "FeatureMapExplorer", "GradientDescentExplorer", "LiveFigure", "LiveWidget", "SliderPlot", "TextSampler", "ThresholdExplorer", "TrainingDashboard"]

@@ -6,15 +6,14 @@ from typing import Callable
 import ipywidgets as widgets
 import numpy as np
 import torch
-from IPython.display import display
 
-from dlcourse.widgets.live_figure import LiveFigure
+from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
 
 # attack(model, x, y, eps) -> x_adv, e.g. the learner's fgsm_attack from chapter 11.
 AttackFn = Callable[[torch.nn.Module, torch.Tensor, torch.Tensor, float], torch.Tensor]
 
 
-class AdversarialExplorer:
+class AdversarialExplorer(LiveWidget):
     """Move ``eps`` and the example slider; the view calls the attack you pass in.
 
     ``images`` is a batch (N, 1, H, W) in [0, 1] and ``labels`` (N,) its classes.
@@ -38,23 +37,13 @@ class AdversarialExplorer:
                                        readout_format=".2f")
         self.example = widgets.IntSlider(value=index, min=0, max=len(images) - 1, description="example")
         self.status = widgets.Label()
-        for control in (self.eps, self.example):
-            control.continuous_update = False
-            control.observe(lambda _change: self.redraw(), names="value")
+        self.redraw_on_change(self.eps, self.example)
         self.live = LiveFigure(figsize=(9.0, 2.8))
         self.widget = widgets.VBox([widgets.HBox([self.eps, self.example]), self.status, self.live.output])
         self._accuracy_cache: dict[float, float] = {}
         self.last_accuracy: float | None = None
         self.last_prediction: int | None = None
         self.redraw()
-
-    @property
-    def figure(self):
-        return self.live.figure
-
-    @property
-    def draw_count(self) -> int:
-        return self.live.draw_count
 
     def _device(self) -> torch.device:
         parameter = next(self.model.parameters(), None)
@@ -115,6 +104,3 @@ class AdversarialExplorer:
         fig.tight_layout()
         self.status.value = f"epsilon {eps:.2f}: accuracy {accuracy:.1%} on {len(self.labels)} images"
         self.live.draw(force=True)
-
-    def _ipython_display_(self) -> None:
-        display(self.widget)

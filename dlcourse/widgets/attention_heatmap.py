@@ -5,9 +5,8 @@ from typing import Any, Callable, Sequence
 
 import ipywidgets as widgets
 import numpy as np
-from IPython.display import display
 
-from dlcourse.widgets.live_figure import LiveFigure
+from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
 
 # prompt -> attention weights (layers, heads, T, T): row = query position, column = key position.
 # A tensor, an array, or a list with one (heads, T, T) entry per layer; a leading batch axis of 1 is dropped.
@@ -43,7 +42,7 @@ def _to_numpy(value: Any) -> np.ndarray:
     return np.asarray(value)
 
 
-class AttentionHeatmap:
+class AttentionHeatmap(LiveWidget):
     """Pick a layer, a head and a prompt, and see which positions each position attends to.
 
     ``attention_fn(prompt)`` returns the weights of every layer and head for the
@@ -85,14 +84,6 @@ class AttentionHeatmap:
         self.update_prompt()
 
     # -- what tests and learners read ------------------------------------------------
-
-    @property
-    def figure(self):
-        return self.live.figure
-
-    @property
-    def draw_count(self) -> int:
-        return self.live.draw_count
 
     def shown_weights(self) -> np.ndarray:
         """The (T, T) matrix on display: one head of one layer, or the mean of its heads."""
@@ -175,9 +166,6 @@ class AttentionHeatmap:
         row_ax.set_title(f"what query {query} ({labels[query]!r}) attends to", fontsize=9)
         fig.tight_layout()
         return self.live.draw(force=True)
-
-    def _ipython_display_(self) -> None:
-        display(self.widget)
 
 
 def _row_outline(row: int, width: int):

@@ -4,13 +4,12 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 import torch
-from IPython.display import display
 from torch import nn
 
-from dlcourse.widgets.live_figure import LiveFigure
+from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
 
 
-class FeatureMapExplorer:
+class FeatureMapExplorer(LiveWidget):
     """Shows what a trained convolutional network computes for one image.
 
     Pick an image with the slider and a layer from the menu. The figure shows the
@@ -47,8 +46,7 @@ class FeatureMapExplorer:
                                              continuous_update=False)
         self.layer = widgets.Dropdown(options=self.layer_names, value=layer or self.layer_names[0],
                                       description="layer")
-        for control in (self.image_index, self.layer):
-            control.observe(lambda _change: self.redraw(), names="value")
+        self.redraw_on_change(self.image_index, self.layer)
         self.status = widgets.Label()
         self.live = LiveFigure(figsize=(9.0, 5.0))
         self.widget = widgets.VBox([widgets.HBox([self.image_index, self.layer]), self.status, self.live.output])
@@ -56,14 +54,6 @@ class FeatureMapExplorer:
         self.filters = np.empty((0, 0, 0))
         self.probabilities = np.empty(0)
         self.redraw()
-
-    @property
-    def figure(self):
-        return self.live.figure
-
-    @property
-    def draw_count(self) -> int:
-        return self.live.draw_count
 
     def _find_layers(self) -> dict[str, str | None]:
         """Leaf modules with a 4-D output, in the order they run, each with the convolution feeding it."""
@@ -172,9 +162,6 @@ class FeatureMapExplorer:
         self.status.value = (f"{name}: {shown}; colours share one scale per layer "
                              f"({'blue negative, red positive' if signed else 'dark 0, bright largest'}).")
         self.live.draw(force=True)
-
-    def _ipython_display_(self) -> None:
-        display(self.widget)
 
 
 def _as_batch(images) -> torch.Tensor:

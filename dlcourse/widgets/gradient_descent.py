@@ -5,16 +5,15 @@ from typing import Callable
 
 import ipywidgets as widgets
 import numpy as np
-from IPython.display import display
 
 from dlcourse.surfaces import ELONGATED_BOWL, SURFACES, LossSurface
-from dlcourse.widgets.live_figure import LiveFigure
+from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
 
 # gradient_descent(grad_fn, x0, lr, steps) -> path (steps + 1, 2): the learner's own function.
 GradientDescentFn = Callable[[Callable[[np.ndarray], np.ndarray], np.ndarray, float, int], np.ndarray]
 
 
-class GradientDescentExplorer:
+class GradientDescentExplorer(LiveWidget):
     """Draws the path that *your* ``gradient_descent`` takes on a loss surface.
 
     The explorer does no optimisation itself: it calls the function you pass
@@ -35,22 +34,13 @@ class GradientDescentExplorer:
         controls = [self.surface_choice, self.lr, self.start_x, self.start_y, self.steps]
         for control in controls:
             control.style.description_width = "initial"  # show "learning rate" in full
-            control.continuous_update = False
-            control.observe(lambda _change: self.redraw(), names="value")
+        self.redraw_on_change(*controls)
         self.live = LiveFigure(figsize=(6.4, 4.2))
         self.widget = widgets.VBox([
             widgets.HBox(controls[:3]), widgets.HBox(controls[3:]), self.status, self.live.output,
         ])
         self._grids: dict[str, tuple] = {}
         self.redraw()
-
-    @property
-    def figure(self):
-        return self.live.figure
-
-    @property
-    def draw_count(self) -> int:
-        return self.live.draw_count
 
     @property
     def surface(self) -> LossSurface:
@@ -97,6 +87,3 @@ class GradientDescentExplorer:
         if len(losses) < len(path) or not np.isfinite(losses[-1]) or losses[-1] > 1e6:
             return "Diverged: the learning rate is too large for this surface's steepest direction."
         return f"Loss {losses[0]:.3g} → {losses[-1]:.3g} after {len(path) - 1} steps."
-
-    def _ipython_display_(self) -> None:
-        display(self.widget)

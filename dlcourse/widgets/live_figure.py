@@ -50,3 +50,36 @@ class LiveFigure:
         self.output.clear_output(wait=True)
         with self.output:
             print(message)
+
+
+class LiveWidget:
+    """What every course widget shares: a LiveFigure in ``self.live``, a view in ``self.widget``.
+
+    Subclasses build both in ``__init__`` and implement ``redraw()``. ``figure``
+    and ``draw_count`` let tests and learners check that a control changed the
+    view; displaying the object shows ``self.widget``.
+    """
+
+    live: LiveFigure
+    widget: widgets.Widget
+
+    @property
+    def figure(self) -> Figure:
+        return self.live.figure
+
+    @property
+    def draw_count(self) -> int:
+        return self.live.draw_count
+
+    def redraw_on_change(self, *controls: widgets.ValueWidget) -> None:
+        """Redraw when a control's value changes: once on release, not on every step of a drag."""
+        for control in controls:
+            if hasattr(control, "continuous_update"):
+                control.continuous_update = False
+            control.observe(lambda _change: self.redraw(), names="value")
+
+    def redraw(self) -> None:
+        raise NotImplementedError
+
+    def _ipython_display_(self) -> None:
+        display(self.widget)

@@ -4,13 +4,12 @@ from __future__ import annotations
 from typing import Callable
 
 import ipywidgets as widgets
-from IPython.display import display
 from matplotlib.axes import Axes
 
-from dlcourse.widgets.live_figure import LiveFigure
+from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
 
 
-class SliderPlot:
+class SliderPlot(LiveWidget):
     """Redraws ``draw(ax, **values)`` whenever a slider is released.
 
     >>> view = SliderPlot(lambda ax, shift: ax.plot([0, 1], [shift, shift]),
@@ -26,18 +25,9 @@ class SliderPlot:
         self.live = LiveFigure()
         for name, slider in sliders.items():
             slider.description = slider.description or name
-            slider.continuous_update = False  # redraw on release, not on every pixel
-            slider.observe(lambda _change: self.redraw(), names="value")
+        self.redraw_on_change(*sliders.values())
         self.widget = widgets.VBox([widgets.HBox(list(sliders.values())), self.live.output])
         self.redraw()
-
-    @property
-    def figure(self):
-        return self.live.figure
-
-    @property
-    def draw_count(self) -> int:
-        return self.live.draw_count
 
     def values(self) -> dict:
         return {name: slider.value for name, slider in self.sliders.items()}
@@ -51,6 +41,3 @@ class SliderPlot:
             self.live.show_message(f"Cannot draw yet: {type(error).__name__}: {error}")
             return
         self.live.draw(force=True)
-
-    def _ipython_display_(self) -> None:
-        display(self.widget)

@@ -6,11 +6,10 @@ from typing import Callable, Optional, Sequence
 import ipywidgets as widgets
 import numpy as np
 import torch
-from IPython.display import display
 from matplotlib.transforms import ScaledTranslation
 from torch import nn
 
-from dlcourse.widgets.live_figure import LiveFigure
+from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
 
 # (model, prefix, length, temperature, generator) -> the `length` characters sampled after `prefix`.
 # The generator is a seeded CPU torch.Generator: sample on the CPU so one seed gives one text on any device.
@@ -66,7 +65,7 @@ def layout_lines(prefix: str, text: str, width: int = WRAP_WIDTH) -> tuple[list[
     return prefix_lines, text_lines
 
 
-class TextSampler:
+class TextSampler(LiveWidget):
     """Continue a prefix with *your* sampling function and show the text, the prefix in colour.
 
     ``sample(model, prefix, length, temperature, generator)`` returns the sampled
@@ -111,14 +110,6 @@ class TextSampler:
             self.status, self.live.output,
         ])
         self.refresh()
-
-    @property
-    def figure(self):
-        return self.live.figure
-
-    @property
-    def draw_count(self) -> int:
-        return self.live.draw_count
 
     def resample(self) -> None:
         """Another text with the same settings: the next seed (this redraws through the seed box)."""
@@ -196,6 +187,3 @@ class TextSampler:
                 ax.text(0.0, 1.0, prefix_line, color=PREFIX_COLOR, fontweight="bold", transform=place, **style)
         ax.set_title("prefix (blue, bold) and the sampled continuation", fontsize=10)
         ax.axis("off")
-
-    def _ipython_display_(self) -> None:
-        display(self.widget)

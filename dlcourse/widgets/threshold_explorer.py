@@ -5,9 +5,8 @@ from typing import Callable, Sequence
 
 import ipywidgets as widgets
 import numpy as np
-from IPython.display import display
 
-from dlcourse.widgets.live_figure import LiveFigure
+from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
 
 # (y_pred, group) -> float, e.g. the learner's demographic_parity_difference from chapter 10.
 ParityGap = Callable[[np.ndarray, np.ndarray], float]
@@ -15,7 +14,7 @@ ParityGap = Callable[[np.ndarray, np.ndarray], float]
 OddsGap = Callable[[np.ndarray, np.ndarray, np.ndarray], float]
 
 
-class ThresholdExplorer:
+class ThresholdExplorer(LiveWidget):
     """Move each group's threshold; the view recomputes the metrics with the functions you pass in.
 
     ``scores`` (N,) are a model's probabilities of the positive decision, ``y_true``
@@ -57,22 +56,13 @@ class ThresholdExplorer:
         self.last_metrics: dict | None = None
         self.last_error: BaseException | None = None
         self._holding = False
-        for slider in self.sliders.values():
-            slider.observe(lambda _change: self.redraw(), names="value")
+        self.redraw_on_change(*self.sliders.values())
         self.widget = widgets.VBox([widgets.HBox([*self.sliders.values(), self.reset_button]),
                                     self.status, self.live.output])
         self._roc = {g: self._roc_curve(g) for g in self.groups}
         self.redraw()
 
     # -- what tests and learners read ------------------------------------------------
-
-    @property
-    def figure(self):
-        return self.live.figure
-
-    @property
-    def draw_count(self) -> int:
-        return self.live.draw_count
 
     def thresholds(self) -> dict:
         return {g: slider.value for g, slider in self.sliders.items()}
@@ -172,6 +162,3 @@ class ThresholdExplorer:
         self.live.draw(force=True)
         self.status.value = (f"accuracy {metrics['accuracy']:.3f} · demographic parity gap "
                              f"{metrics['parity_gap']:.3f} · equalised odds gap {metrics['odds_gap']:.3f}")
-
-    def _ipython_display_(self) -> None:
-        display(self.widget)

@@ -10,11 +10,10 @@ from typing import Any, Callable, Iterable
 import ipywidgets as widgets
 import torch
 import torch.nn.functional as F
-from IPython.display import display
 from torch import nn
 
 from dlcourse.plotting import figure_png
-from dlcourse.widgets.live_figure import LiveFigure
+from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
 
 # (params, lr) -> an optimizer with .step() and .zero_grad(): the learner's SGD or Adam, or torch's.
 OptimizerFactory = Callable[[Iterable[torch.Tensor], float], Any]
@@ -65,7 +64,7 @@ class _AnyThreadLiveFigure(LiveFigure):
         return True
 
 
-class TrainingDashboard:
+class TrainingDashboard(LiveWidget):
     """Trains a classifier with *your* optimizer and training step and plots it live.
 
     The dashboard holds no training rule of its own: each step calls
@@ -138,14 +137,6 @@ class TrainingDashboard:
         self.redraw(force=True)
 
     # -- what tests and learners read ------------------------------------------------
-
-    @property
-    def figure(self):
-        return self.live.figure
-
-    @property
-    def draw_count(self) -> int:
-        return self.live.draw_count
 
     @property
     def running(self) -> bool:
@@ -289,9 +280,6 @@ class TrainingDashboard:
             acc_ax.set_ylim(0, 1)
             fig.tight_layout()
             return self.live.draw(force=True)
-
-    def _ipython_display_(self) -> None:
-        display(self.widget)
 
 
 class _StopRequested(Exception):
