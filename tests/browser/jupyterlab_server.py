@@ -10,6 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.browser.memory_limit import MemoryLimit
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -18,10 +20,10 @@ def free_port() -> int:
 
 
 class JupyterLabServer:
-    """`jupyter lab` from a given venv, optionally wrapped (binder/start, taskset, prlimit)."""
+    """`jupyter lab` from a given venv, optionally wrapped (binder/start, taskset) and in a memory cgroup."""
 
     def __init__(self, venv_bin: Path, root_dir: Path, log_path: Path, wrapper: list[str] | None = None,
-                 extra_env: dict | None = None, memory_limit=None):
+                 extra_env: dict | None = None, memory_limit: MemoryLimit | None = None):
         self.port = free_port()
         self.token = secrets.token_hex(24)
         self.root_dir = root_dir

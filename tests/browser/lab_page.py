@@ -67,12 +67,12 @@ def wait_until_idle(page: Page, *, expect_executed: int, timeout_s: float) -> di
 def describe_progress(state: dict) -> str:
     """Which code cell the run reached, for a timeout message that says where to look."""
     code_cells = [c for c in state["cells"] if c["cell_type"] == "code"]
-    executed = [i for i, c in enumerate(code_cells) if c.get("execution_count")]
-    if len(executed) == len(code_cells):
+    finished = sum(1 for c in code_cells if c.get("execution_count"))
+    if finished == len(code_cells):
         return f"kernel {state['status']}, all {len(code_cells)} code cells ran"
-    waiting = code_cells[len(executed)] if len(executed) < len(code_cells) else None
-    first_line = "".join(waiting["source"]).strip().splitlines()[0][:100] if waiting and waiting["source"] else "?"
-    return (f"kernel {state['status']}, {len(executed)} of {len(code_cells)} code cells finished; "
+    source = "".join(code_cells[finished]["source"]).strip()
+    first_line = source.splitlines()[0][:100] if source else "?"
+    return (f"kernel {state['status']}, {finished} of {len(code_cells)} code cells finished; "
             f"the next one starts with: {first_line!r}")
 
 
