@@ -30,6 +30,7 @@ CONTRACT: dict[str, dict[str, list[str]]] = {
         "conv2d_backward": ["dout", "x", "w", "b", "stride", "padding"],
         "max_pool2d_forward": ["x", "kernel_size", "stride"],
         "max_pool2d_backward": ["dout", "x", "kernel_size", "stride"],
+        "ResidualBlock": ["in_channels", "out_channels", "stride"],
     },
     "05_recurrent_networks": {
         "rnn_step_forward": ["x", "h_prev", "Wx", "Wh", "b"],
