@@ -5,6 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.requirements.installed
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 # The venv's bin/ must be on PATH: nbgrader runs `alembic` as a subprocess.
 RUN := PATH="$(BIN):$$PATH" JUPYTERLAB_SETTINGS_DIR="$(CURDIR)/$(VENV)/jupyter-user/settings" \
        JUPYTERLAB_WORKSPACES_DIR="$(CURDIR)/$(VENV)/jupyter-user/workspaces"
@@ -20,7 +21,12 @@ help:
 	@echo "make release  regenerate chapters/ from solutions/"
 	@echo "make bench    time and measure every chapter (writes bench/results/)"
 
-venv: $(STAMP)
+venv: $(STAMP) $(LAB_OVERRIDES)
+
+# JupyterLab's defaults for this course (no news pop-up, no update check: nothing reaches the network),
+# where JupyterLab reads them: the app settings folder of the venv. binder/postBuild installs the same file.
+$(LAB_OVERRIDES): binder/overrides.json $(STAMP)
+	install -D -m 644 binder/overrides.json $@
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]' \
