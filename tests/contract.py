@@ -77,4 +77,10 @@ CONTRACT: dict[str, dict[str, list[str]]] = {
     "13_society_law_and_accountability": {
         "model_card": ["name", "metrics", "intended_use", "limitations"],
     },
+    "14_large_models_and_responsibility": {
+        "sequence_log_prob": ["logits", "ids"],
+        "canary_exposure": ["canary_log_prob", "other_log_probs"],
+        "dpo_loss": ["policy_chosen", "policy_rejected", "reference_chosen", "reference_rejected", "beta"],
+        "token_kl": ["policy_logits", "reference_logits"],
+    },
 }

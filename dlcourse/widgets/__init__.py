@@ -6,6 +6,7 @@ learners can see that moving a control changed the view.
 """
 from dlcourse.widgets.adversarial_explorer import AdversarialExplorer
 from dlcourse.widgets.attention_heatmap import AttentionHeatmap
+from dlcourse.widgets.exposure_explorer import ExposureExplorer
 from dlcourse.widgets.feature_maps import FeatureMapExplorer
 from dlcourse.widgets.gradient_descent import GradientDescentExplorer
 from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
@@ -14,4 +15,4 @@ from dlcourse.widgets.text_sampler import TextSampler
 from dlcourse.widgets.threshold_explorer import ThresholdExplorer
 from dlcourse.widgets.training_dashboard import TrainingDashboard
 
-__all__ = ["AdversarialExplorer", "AttentionHeatmap", "FeatureMapExplorer", "GradientDescentExplorer", "LiveFigure", "LiveWidget", "SliderPlot", "TextSampler", "ThresholdExplorer", "TrainingDashboard"]
+__all__ = ["AdversarialExplorer", "AttentionHeatmap", "ExposureExplorer", "FeatureMapExplorer", "GradientDescentExplorer", "LiveFigure", "LiveWidget", "SliderPlot", "TextSampler", "ThresholdExplorer", "TrainingDashboard"]
