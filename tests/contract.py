@@ -52,6 +52,7 @@ CONTRACT: dict[str, dict[str, list[str]]] = {
     "08_scaling_up": {
         "average_gradients": ["model"],
         "shard_indices": ["n", "rank", "world_size"],
+        "accumulated_step": ["model", "loss_fn", "micro_batches", "optimizer"],
     },
     "09_privacy_and_security": {
         "clip_and_noise": ["per_sample_grads", "max_norm", "noise_multiplier", "generator"],
