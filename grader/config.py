@@ -33,6 +33,10 @@ CELL_TIMEOUT_S = 180
 # A whole chapter runs in at most 90 s; ten minutes caps a notebook whose cells
 # each stay just under the cell timeout.
 NOTEBOOK_TIMEOUT_S = 600
+# Test cells call the learner's functions on small inputs; the slowest solution's
+# test cell takes a few seconds. A function that never returns costs this long
+# per test (at most the cell timeout), not three minutes.
+TEST_CELL_TIMEOUT_S = 30
 COURSE_ID = "deep-learning-responsibly"
 
 
@@ -45,6 +49,7 @@ def hardened_config(course_root: Path, *, cell_timeout: int = CELL_TIMEOUT_S,
     c.Execute.timeout = cell_timeout
     c.Execute.interrupt_on_timeout = True
     c.HardenedExecute.notebook_timeout = notebook_timeout
+    c.HardenedExecute.test_timeout = min(TEST_CELL_TIMEOUT_S, cell_timeout)
     # The chapter's imports are read from the source, never from the submission.
     c.HardenedExecute.source_dir = str(Path(course_root) / "source")
     c.HardenedExecute.sandbox = sandbox or {}
