@@ -52,6 +52,8 @@ def build_report(autograded: NotebookNode, chapter: str, notebook: str, notes: d
         report.tests.append(result_for(cell, grade_id(cell), score, max_score, description))
     notes = notes or {}
     report.events = list(notes.get("events", []))
+    for note in notes.get("limits", []):
+        report.add_note(NoteKind.LIMIT, note)
     if notes.get("restored"):
         items = ", ".join(notes["restored"][:4]) + (" ..." if len(notes["restored"]) > 4 else "")
         report.add_note(NoteKind.RESTORED, f"your code changed {items} before the tests; the grader put it back for them")

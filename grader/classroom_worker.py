@@ -141,6 +141,7 @@ def grade_one(request: dict) -> Outcome:
             outcome.reason = f"{failing[0]['name']}: {failing[0]['message']}"
         elif manual:
             outcome.reason = f"{len(manual)} written answer(s) to grade in formgrader"
+        outcome.reason = "; ".join([outcome.reason] + outcome.notes_of({NoteKind.LIMIT.value}))
     return outcome
 
 

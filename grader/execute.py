@@ -102,8 +102,8 @@ class _NotebookRun:
     def run(self) -> None:
         options = self.options
         workdir = Path(self.resources.get("metadata", {}).get("path") or ".").resolve()
-        launch = KernelLaunch(workdir=workdir, sandbox=options.sandbox, kernel_log=options.kernel_log,
-                              config=options.config)
+        self.launch = launch = KernelLaunch(workdir=workdir, sandbox=options.sandbox,
+                                            kernel_log=options.kernel_log, config=options.config)
         traits = {name: getattr(options, name) for name in _CLIENT_TRAITS}
         self.client = GradingClient(
             self.nb, launch=launch, output_limit=options.output_limit, resources=self.resources,
@@ -208,6 +208,7 @@ class _NotebookRun:
             except CellTimeoutError:
                 # No sign of the cell finishing after the interrupt: the kernel is stuck.
                 return self._give_up(cell, number)
+            self._end_stray_processes(number)
             if self.timed_out:
                 function = self._hung_function(cell)
                 if not self.channel.responsive():
@@ -243,6 +244,15 @@ class _NotebookRun:
                 self._kill()
                 return f"not run: the kernel stopped answering the grader in {number}"
         return None
+
+    def _end_stray_processes(self, number: str) -> None:
+        ended = self.launch.end_stray_processes()
+        if ended:
+            self.channel.reap()
+            note = (f"the code in {number} left {ended} child processes running; the grader ended them, because "
+                    "they share one process limit with the kernel's own threads and would starve it")
+            self.notes.setdefault("limits", []).append(note)
+            self.notes["events"].append(note)
 
     def _verify(self, cell: NotebookNode) -> None:
         changed, untrusted = self.channel.verify(cell)

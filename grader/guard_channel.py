@@ -89,6 +89,13 @@ class GuardChannel:
     def record(self, cell: NotebookNode) -> None:
         self.call("record", [defined_names(cell.source)])
 
+    def reap(self) -> None:
+        """Have the kernel collect the child processes the grader ended."""
+        try:
+            self.call("reap", [])
+        except GuardFailure:
+            pass  # a kernel that cannot reap keeps its zombies; the next cells report what follows
+
     def responsive(self) -> bool:
         try:
             reply, _ = self.run_hidden("pass", timeout=10.0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,8 @@ _GRADING_SIGNALS = ("NBGRADER_", "JPY_SESSION_NAME", "DLCOURSE_GRADER")
 
 # The longest single wait on a kernel socket; see SlicedPollChannel.
 POLL_SLICE_S = 0.5
+# Child processes of the kernel beyond which the grader ends them after a cell.
+STRAY_PROCESSES_ALLOWED = 64
 
 
 class SlicedPollChannel(AsyncZMQSocketChannel):
@@ -45,7 +48,13 @@ class SlicedPollChannel(AsyncZMQSocketChannel):
     the poll sleeps until the timeout, and the cell is then reported as timed
     out. A fresh poll every POLL_SLICE_S re-checks the socket, so a missed
     wake-up costs at most that long.
+
+    A message that fails to deserialize (a kernel that could not finish
+    sending one, e.g. starved of threads by a fork bomb, leaves frames that do
+    not match their signature) is dropped rather than ending the grading run.
     """
+
+    dropped = 0
 
     async def get_msg(self, timeout: float | None = None) -> dict:
         deadline = None if timeout is None else monotonic() + timeout
@@ -56,6 +65,8 @@ class SlicedPollChannel(AsyncZMQSocketChannel):
             except Empty:
                 if deadline is not None and monotonic() >= deadline:
                     raise
+            except ValueError:  # jupyter_client's Session: invalid or duplicate signature, bad frames
+                self.dropped += 1
 
 
 class GraderKernelClient(AsyncKernelClient):
@@ -141,12 +152,70 @@ class KernelLaunch:
             detail = f" ({lines[-1][:200]})" if lines else ""
         return RuntimeError(f"the kernel did not start: {type(error).__name__}: {error}{detail}")
 
+    def end_stray_processes(self, allowed: int = STRAY_PROCESSES_ALLOWED) -> int:
+        """Kill the kernel's child processes if there are more than ``allowed``; how many were killed.
+
+        Learner code runs in the kernel's own process, so its children and the
+        kernel's threads share one process limit: hundreds of sleeping children
+        leave the kernel unable to start a thread. No chapter needs more than a
+        few children (data loader workers, distributed ranks).
+        """
+        process = getattr(self.manager.provisioner, "process", None)
+        if process is None or not Path("/proc").is_dir():
+            return 0
+        children = _descendants(process.pid)
+        # The kernel is the first python below the sandbox's wrappers (whose own command lines
+        # name it too); the processes below it are the learner's.
+        kernel = next((pid for pid in children if _is_kernel(_cmdline(pid))), process.pid)
+        strays = _descendants(kernel)
+        if len(strays) <= allowed:
+            return 0
+        for pid in strays:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        return len(strays)
+
     def close(self) -> None:
         if self._stderr is not None:
             self._stderr.close()
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
         if self.sandbox:
             reclaim(self.workdir)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _is_kernel(cmdline: bytes) -> bool:
+    argv = cmdline.split(b"\0")
+    return argv[0] == os.fsencode(sys.executable) and b"ipykernel_launcher" in argv
+
+
+def _descendants(root: int) -> list[int]:
+    """Every live process below ``root`` (Linux /proc), parents before children."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        state, parent = stat[stat.rindex(")") + 2:].split()[:2]
+        if state != "Z":  # a zombie has ended already; only its parent can remove it
+            children.setdefault(int(parent), []).append(int(entry.name))
+    found, queue = [], list(children.get(root, []))
+    while queue:
+        pid = queue.pop(0)
+        found.append(pid)
+        queue += children.get(pid, [])
+    return found
 
 
 def reclaim(folder: Path) -> None:

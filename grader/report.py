@@ -12,6 +12,7 @@ class NoteKind(str, Enum):
     REVIEW = "review"  # a construct worth a human's look (grader.scan)
     RESTORED = "restored"  # the learner's code changed something the grader put back for the tests
     FAILURE = "failure"  # something around grading failed (feedback not generated, ...)
+    LIMIT = "limit"  # the code ran into a resource limit and the grader stepped in (processes ended, ...)
     INFO = "info"  # anything else worth knowing (a renamed notebook, ...)
 
 

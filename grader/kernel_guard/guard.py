@@ -77,9 +77,24 @@ class Guard:
                 self.snapshot.protected[name] = namespace[name]
         return {}
 
+    def reap(self):
+        """Collect children the grader ended (a killed child stays a zombie, and counts
+        against the process limit, until its parent, this kernel, waits for it)."""
+        reaped = 0
+        while True:
+            try:
+                pid, _ = _os.waitpid(-1, _os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            reaped += 1
+        return {"reaped": reaped}
+
     def call(self, nonce, method, *arguments):
         """What the grader runs: one method, its result published with the grader's nonce."""
-        result = {"checkpoint": self.checkpoint, "verify": self.verify, "record": self.record}[method](*arguments)
+        methods = {"checkpoint": self.checkpoint, "verify": self.verify, "record": self.record, "reap": self.reap}
+        result = methods[method](*arguments)
         self.publish(nonce, result)
 
     def publish(self, nonce, result):
@@ -88,10 +103,26 @@ class Guard:
                           metadata={})
 
 
+def _start_kernel_threads():
+    """Start now the threads the kernel would otherwise start on first use.
+
+    pyzmq starts its garbage-collector thread the first time the kernel sends
+    a large message; if learner code has used up the process limit by then
+    (a fork bomb: children and threads share it), the send fails half-way.
+    """
+    try:
+        from zmq.utils.garbage import gc
+        if not gc.is_alive():
+            gc.start()
+    except Exception:
+        pass
+
+
 def install(spec):
     """Snapshot now; store the guard under a key only the grader knows; confirm."""
     import builtins
     import warnings
+    _start_kernel_threads()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         guard = Guard(spec)
