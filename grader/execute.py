@@ -15,7 +15,7 @@ talks to the guard inside the kernel (``grader.guard_channel``):
   shorter time limit (``test_timeout``): they call the learner's functions on
   small inputs, so an endless loop costs seconds, not minutes. The reason
   names the function the test was calling; later cells that call a function
-  already seen to hang get the same short limit;
+  already seen to hang get an even shorter one (``hung_function_timeout``);
 * a dead kernel (``os._exit``, a segfault, out of memory), a kernel that no
   longer answers after a timeout, and the per-notebook time cap all end the
   run cleanly: the cell gets an error output saying why, every later cell gets
@@ -56,6 +56,8 @@ class HardenedExecute(Execute):
 
     notebook_timeout = Integer(600, help="Seconds for the whole notebook; later cells are not run.").tag(config=True)
     test_timeout = Integer(30, help="Seconds per test cell (at most the cell timeout).").tag(config=True)
+    hung_function_timeout = Integer(
+        10, help="Seconds for a cell that calls a function a test already saw never return.").tag(config=True)
     source_dir = Unicode("", help="The course's source/ folder, to read the chapter's imports.").tag(config=True)
     output_limit = Integer(1_000_000, help="Characters of output kept per cell.").tag(config=True)
     sandbox = Dict({}, help="Keyword arguments for grader.sandbox.kernel_command; empty: no sandbox.").tag(config=True)
@@ -169,8 +171,10 @@ class _NotebookRun:
     def _timeout_for(self, cell: NotebookNode) -> float:
         """nbclient's ``timeout_func``: this cell's limit, within what is left of the notebook's."""
         cell_limit = float(self.options.timeout or self.options.notebook_timeout)
-        if is_test(cell) or self.hanging & set(called_names(cell.source)):
+        if is_test(cell):
             cell_limit = min(cell_limit, float(self.options.test_timeout))
+        if self.hanging & set(called_names(cell.source)):
+            cell_limit = min(cell_limit, float(self.options.hung_function_timeout))
         remaining = self.options.notebook_timeout - (monotonic() - self.started)
         self.capped = remaining < cell_limit
         self.limit = max(1.0, min(cell_limit, remaining))
