@@ -15,11 +15,7 @@ import threading as _threading
 
 if __name__ != "_grader":  # imported as a module (tests); in the kernel all guard files share one namespace
     from grader.kernel_guard.ipython_private import EVENTS, KERNEL_SWAPPED_BUILTINS, SHELL_METHODS
-    from grader.kernel_guard.snapshot import _MISSING, _function_state, _is_behaviour
-
-
-def _same_state(left, right):
-    return all(a is b for a, b in zip(left, right))
+    from grader.kernel_guard.snapshot import _MISSING, _is_behaviour
 
 
 def _same_items(current, saved):
@@ -57,7 +53,9 @@ def differences(snapshot, restore):
     _module_differences(snapshot, note, restore)
     _class_differences(snapshot, note, restore)
     for function, state in snapshot.functions.values():
-        if not _same_state(_function_state(function), state):
+        code, defaults, kwdefaults = state
+        if function.__code__ is not code or function.__defaults__ is not defaults \
+                or function.__kwdefaults__ is not kwdefaults:
             note(f"{function.__module__}.{function.__qualname__}.__code__")
             if restore:
                 try:
@@ -127,11 +125,15 @@ def _class_differences(snapshot, note, restore):
             note(f"{klass.__module__}.{klass.__qualname__}.{key}")
             if restore:
                 _put(klass, key, value)
-        added = [key for key, value in current.items()
-                 if key not in entries and not key.startswith("_abc_") and _is_behaviour(value)]
+        # New keys, and keys that held plain data at the snapshot (a method put in their place).
+        known = snapshot.class_keys[id(klass)]
+        candidates = (current.keys() - known) | snapshot.class_plain_keys[id(klass)]
+        added = [key for key in candidates if key in current and key not in entries
+                 and not key.startswith("_abc_") and _is_behaviour(current[key])]
         for key in added:
             if snapshot.library_made(current[key]):
                 entries[key] = current[key]  # e.g. methods a library attaches on first use
+                known.add(key)
                 continue
             note(f"{klass.__module__}.{klass.__qualname__}.{key}")
             if restore:

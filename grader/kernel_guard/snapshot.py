@@ -63,7 +63,7 @@ def _library_roots():
 
 class _Snapshot:
     def __init__(self, spec):
-        self.prefixes = tuple(spec["watched_packages"])
+        self.packages = frozenset(spec["watched_packages"])  # top-level package names
         self.library_roots = _library_roots()
         for name in spec["preload"]:
             try:
@@ -73,6 +73,8 @@ class _Snapshot:
         self.modules = {}  # name -> module object
         self.module_dicts = {}  # name -> {key: value} (behavioural values only)
         self.class_dicts = {}  # id(class) -> (class, {key: value})
+        self.class_keys = {}  # id(class) -> every key its dictionary had (to spot additions quickly)
+        self.class_plain_keys = {}  # id(class) -> the keys that held plain data, not behaviour
         self.functions = {}  # id(function) -> (function, state)
         for name, module in list(_sys.modules.items()):
             if isinstance(module, _types.ModuleType) and self.watched(name) and name != "builtins":
@@ -105,7 +107,7 @@ class _Snapshot:
         self.torch_dtype = torch.get_default_dtype() if torch is not None else None
 
     def watched(self, name):
-        return any(name == prefix or name.startswith(prefix + ".") for prefix in self.prefixes)
+        return name.partition(".")[0] in self.packages
 
     def _remember(self, value, depth):
         if isinstance(value, _FUNCTION_TYPES):
@@ -114,6 +116,8 @@ class _Snapshot:
                 and self.watched(getattr(value, "__module__", "") or ""):
             entries = {key: item for key, item in vars(value).items() if _is_behaviour(item)}
             self.class_dicts[id(value)] = (value, entries)
+            self.class_keys[id(value)] = set(vars(value))
+            self.class_plain_keys[id(value)] = frozenset(vars(value).keys() - entries.keys())
             if depth < 2:
                 for item in entries.values():
                     target = item.__func__ if isinstance(item, (staticmethod, classmethod)) else item
