@@ -46,7 +46,7 @@ from grader.kernel import KernelLaunch
 # nbclient traits of the preprocessor (set through nbgrader's config) that the client inherits.
 _CLIENT_TRAITS = ("timeout", "interrupt_on_timeout", "raise_on_iopub_timeout", "iopub_timeout", "startup_timeout",
                   "shell_timeout_interval", "skip_cells_with_tag", "store_widget_state", "record_timing",
-                  "shutdown_kernel", "ipython_hist_file")
+                  "ipython_hist_file")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _FRAME = re.compile(r"^(?:Cell In\[\d*\], line \d+|File [^,]+, line \d+), in (\w+)")
 
@@ -109,6 +109,8 @@ class _NotebookRun:
         traits = {name: getattr(options, name) for name in _CLIENT_TRAITS}
         self.client = GradingClient(
             self.nb, launch=launch, output_limit=options.output_limit, resources=self.resources,
+            # The outputs are all in once the last cell has run: the kernel has nothing left to save.
+            shutdown_kernel="immediate",
             allow_errors=True, timeout_func=self._timeout_for, on_cell_executed=self._on_cell_executed,
             error_on_timeout={"ename": self.timeout_name, "evalue": "", "traceback": []}, **traits)
         try:
