@@ -8,11 +8,11 @@ import nbformat
 from nbformat import NotebookNode
 from nbgrader.utils import determine_grade
 
+from grader.cell_errors import GRADER_ERRORS
+from grader.cells import grade_id, is_graded, is_solution
 from grader.config import CELL_TIMEOUT_S, NOTEBOOK_TIMEOUT_S
 from grader.course import STUDENT_ID, throwaway_course
 from grader.errors import UngradableError
-from grader.cell_errors import GRADER_ERRORS
-from grader.cells import grade_id, is_graded, is_solution
 from grader.notebooks import chapter_of, read_notebook, without_check_cell
 from grader.paths import solution_notebook
 from grader.preprocessors import CaptureResult

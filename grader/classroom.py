@@ -24,8 +24,16 @@ from pathlib import Path
 from grader.classroom_worker import STATE_DIR, Slots, run_in_worker
 from grader.config import COURSE_ID
 from grader.errors import ClassroomError
-from grader.gradebook import (GRADEBOOK, assignment_names, backup_gradebook, backups, db_url,  # noqa: F401
-                              gradebook_problem, restore, student_ids)
+from grader.gradebook import (  # noqa: F401
+    GRADEBOOK,
+    assignment_names,
+    backup_gradebook,
+    backups,
+    db_url,
+    gradebook_problem,
+    restore,
+    student_ids,
+)
 from grader.outcomes import Outcome, public_dict
 from grader.outcomes import table as _table
 from grader.paths import SOLUTIONS_DIR, chapter_names

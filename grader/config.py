@@ -23,8 +23,13 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config
 
 from grader.execute import HardenedExecute
-from grader.preprocessors import (CaptureResult, DropUnknownGradeCells, NoInjectedPartialCredit,
-                                  SanitizeForInstructors, StderrIsNotFailure)
+from grader.preprocessors import (
+    CaptureResult,
+    DropUnknownGradeCells,
+    NoInjectedPartialCredit,
+    SanitizeForInstructors,
+    StderrIsNotFailure,
+)
 
 # Our slowest solution cell takes well under a minute on a 2-core laptop; three
 # minutes leaves room for a slow machine without letting an endless loop stall

@@ -35,8 +35,17 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Dict, Integer, Unicode
 
-from grader.cell_errors import (CELL_TIMEOUT, KERNEL_DIED, KERNEL_STUCK, NOT_RUN, TAMPERING, TIME_CAP,
-                                UNTRUSTED_VALUE, error_output, without_errors)
+from grader.cell_errors import (
+    CELL_TIMEOUT,
+    KERNEL_DIED,
+    KERNEL_STUCK,
+    NOT_RUN,
+    TAMPERING,
+    TIME_CAP,
+    UNTRUSTED_VALUE,
+    error_output,
+    without_errors,
+)
 from grader.cells import is_check_cell, is_locked_code, is_solution, is_test, label
 from grader.chapter_spec import called_names, defined_names, guard_spec
 from grader.grading_client import GradingClient

@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-
 from queue import Empty
 from time import monotonic
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from grader.errors import UngradableError
 from grader.cells import is_check_cell
+from grader.errors import UngradableError
 from grader.paths import chapter_names
 
 SUPPORTED_NBFORMAT = 4

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class NoteKind(str, Enum):
+class NoteKind(StrEnum):
     """What a note is about; tools pick notes by kind, never by their wording."""
 
     REVIEW = "review"  # a construct worth a human's look (grader.scan)

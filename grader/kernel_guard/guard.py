@@ -22,8 +22,7 @@ import signal as _signal
 import zlib as _zlib
 
 if __name__ != "_grader":  # imported as a module (tests); in the kernel all guard files share one namespace
-    from grader.kernel_guard.restore import (differences, rebind, reset_numerics, resume_callbacks,
-                                             suspend_callbacks)
+    from grader.kernel_guard.restore import differences, rebind, reset_numerics, resume_callbacks, suspend_callbacks
     from grader.kernel_guard.snapshot import _Snapshot
     from grader.kernel_guard.trust import Trust
 

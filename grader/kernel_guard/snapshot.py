@@ -18,8 +18,7 @@ import sysconfig as _sysconfig
 import types as _types
 
 if __name__ != "_grader":  # imported as a module (tests); in the kernel all guard files share one namespace
-    from grader.kernel_guard.ipython_private import (EVENTS, SHELL_TRAITS, TRANSFORMER_LISTS,  # noqa: F401
-                                                     machinery_objects)
+    from grader.kernel_guard.ipython_private import EVENTS, SHELL_TRAITS, TRANSFORMER_LISTS, machinery_objects  # noqa: F401
 
 
 class _Missing:
