@@ -22,13 +22,16 @@ help:
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]' \
 		|| { echo "Install Python 3.11 or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
-	@# Make dlcourse/ and grader/ importable from notebooks and `python -m grader`, wherever the kernel starts.
-	$(BIN)/python -c 'import pathlib, site; pathlib.Path(site.getsitepackages()[0], "dlcourse-repo.pth").write_text("$(CURDIR)\n")'
+	@# The course's own packages (pyproject.toml), editable: notebook kernels, `python -m grader` and the
+	@# tests import this checkout wherever they start. Their dependencies came from requirements.txt just
+	@# above (--no-deps); the setuptools that torch needs builds it, so nothing is downloaded here.
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/lib/python3.11/site-packages/dlcourse-repo.pth  # written by earlier versions of this Makefile
 	touch $(STAMP)
 
 lab: venv

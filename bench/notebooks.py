@@ -43,7 +43,7 @@ class PeakRssSampler:
             self.peak_bytes = max(self.peak_bytes, self._tree_rss())
             time.sleep(self.interval)
 
-    def __enter__(self) -> "PeakRssSampler":
+    def __enter__(self) -> PeakRssSampler:
         self._thread.start()
         return self
 

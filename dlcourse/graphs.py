@@ -8,7 +8,7 @@ autograd objects (which need not be hashable: nodes are tracked by identity).
 from __future__ import annotations
 
 from collections import deque
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable
 
 from matplotlib.axes import Axes
 
@@ -87,8 +87,8 @@ def layout(nodes: list, edges: list, sweeps: int = 3) -> dict[int, tuple[float, 
 
 
 def draw_graph(ax: Axes, nodes: list, edges: list, label: Callable[[object], str],
-               note: Optional[Callable[[object], str]] = None, output=None, fontsize: float = 9,
-               positions: Optional[dict[int, tuple[float, float]]] = None) -> dict[int, tuple[float, float]]:
+               note: Callable[[object], str] | None = None, output=None, fontsize: float = 9,
+               positions: dict[int, tuple[float, float]] | None = None) -> dict[int, tuple[float, float]]:
     """Draw boxes for ``nodes`` and arrows for ``edges`` (child → parent) on ``ax``.
 
     ``label(node)`` goes in the box; ``note(node)``, if given, is written in red

@@ -40,7 +40,7 @@ class Vocabulary:
         self.pad_id, self.unk_id, self.mask_id = 0, 1, 2
 
     @classmethod
-    def build(cls, texts: Iterable[str], min_count: int = 1) -> "Vocabulary":
+    def build(cls, texts: Iterable[str], min_count: int = 1) -> Vocabulary:
         """Every token that occurs at least ``min_count`` times in ``texts``."""
         counts = Counter(token for text in texts for token in tokenize(text))
         kept = sorted((t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t))

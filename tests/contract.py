@@ -23,6 +23,7 @@ CONTRACT: dict[str, dict[str, list[str]]] = {
         "SGD": ["params", "lr", "momentum", "weight_decay"],
         "Adam": ["params", "lr", "betas", "eps", "weight_decay"],
         "dropout": ["x", "p", "training"],
+        "batch_norm": ["x", "gamma", "beta", "running_mean", "running_var", "training", "momentum", "eps"],
     },
     "04_convolutional_networks": {
         "conv2d_forward": ["x", "w", "b", "stride", "padding"],

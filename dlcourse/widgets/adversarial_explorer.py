@@ -7,7 +7,7 @@ import ipywidgets as widgets
 import numpy as np
 import torch
 
-from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
+from dlcourse.widgets.live_figure import LiveWidget
 
 # attack(model, x, y, eps) -> x_adv, e.g. the learner's fgsm_attack from chapter 11.
 AttackFn = Callable[[torch.nn.Module, torch.Tensor, torch.Tensor, float], torch.Tensor]
@@ -24,10 +24,14 @@ class AdversarialExplorer(LiveWidget):
     unfinished attack the view says so instead of raising.
     """
 
+    failure = "Cannot draw yet: your attack raised {error}"
+    failure_status = ""
+
     def __init__(self, model: torch.nn.Module, attack: AttackFn, images: torch.Tensor, labels: torch.Tensor,
                  eps: float = 0.1, eps_max: float = 0.3, index: int = 0, curve_points: int = 7):
         if images.dim() != 4 or len(images) != len(labels):
             raise ValueError("images must be (N, C, H, W) and labels (N,) with the same N")
+        super().__init__(figsize=(9.0, 2.8))
         self.model = model
         self.attack = attack
         self.images = images
@@ -36,10 +40,8 @@ class AdversarialExplorer(LiveWidget):
         self.eps = widgets.FloatSlider(value=eps, min=0.0, max=eps_max, step=0.01, description="epsilon",
                                        readout_format=".2f")
         self.example = widgets.IntSlider(value=index, min=0, max=len(images) - 1, description="example")
-        self.status = widgets.Label()
         self.redraw_on_change(self.eps, self.example)
-        self.live = LiveFigure(figsize=(9.0, 2.8))
-        self.widget = widgets.VBox([widgets.HBox([self.eps, self.example]), self.status, self.live.output])
+        self.widget = self.compose([self.eps, self.example])
         self._accuracy_cache: dict[float, float] = {}
         self.last_accuracy: float | None = None
         self.last_prediction: int | None = None
@@ -66,21 +68,18 @@ class AdversarialExplorer(LiveWidget):
             self._accuracy_cache[key] = (predictions == self.labels.cpu()).float().mean().item()
         return self._accuracy_cache[key]
 
-    def redraw(self) -> None:
+    def compute(self) -> tuple[torch.Tensor, list[float], float]:
+        """The attacked example (1, C, H, W), the accuracy curve and the accuracy at the current epsilon."""
+        i = self.example.value
+        attacked = self._attacked(self.images[i:i + 1], self.labels[i:i + 1], self.eps.value).cpu()
+        return attacked, [self.accuracy_at(e) for e in self.curve_eps], self.accuracy_at(self.eps.value)
+
+    def plot(self, fig, state: tuple[torch.Tensor, list[float], float]) -> str:
+        attacked, curve, accuracy = state
         eps, i = self.eps.value, self.example.value
         x, y = self.images[i:i + 1], self.labels[i:i + 1]
-        try:
-            attacked = self._attacked(x, y, eps).cpu()
-            curve = [self.accuracy_at(e) for e in self.curve_eps]
-            accuracy = self.accuracy_at(eps)
-        except Exception as error:  # an unfinished exercise must not kill the widget
-            self.status.value = ""
-            self.live.show_message(f"Cannot draw yet: your attack raised {type(error).__name__}: {error}")
-            return
         before, after = self._probabilities(x)[0], self._probabilities(attacked)[0]
         self.last_accuracy, self.last_prediction = accuracy, int(after.argmax())
-        fig = self.live.figure
-        fig.clear()
         axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, 1, 1, 1.6]})
         perturbation = (attacked - x.cpu())[0, 0].numpy()
         limit = max(float(np.abs(perturbation).max()), 1e-6)
@@ -102,5 +101,4 @@ class AdversarialExplorer(LiveWidget):
         curve_ax.set_ylabel("accuracy on the batch")
         curve_ax.set_ylim(0, 1.02)
         fig.tight_layout()
-        self.status.value = f"epsilon {eps:.2f}: accuracy {accuracy:.1%} on {len(self.labels)} images"
-        self.live.draw(force=True)
+        return f"epsilon {eps:.2f}: accuracy {accuracy:.1%} on {len(self.labels)} images"

@@ -6,7 +6,7 @@ from typing import Any, Callable, Sequence
 import ipywidgets as widgets
 import numpy as np
 
-from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
+from dlcourse.widgets.live_figure import LiveWidget
 
 # prompt -> attention weights (layers, heads, T, T): row = query position, column = key position.
 # A tensor, an array, or a list with one (heads, T, T) entry per layer; a leading batch axis of 1 is dropped.
@@ -62,13 +62,11 @@ class AttentionHeatmap(LiveWidget):
 
     def __init__(self, attention_fn: AttentionFn, prompt: str = "The quick brown fox",
                  tokens_fn: Callable[[str], Sequence[str]] = list, figsize: tuple[float, float] = (6.8, 6.6)):
+        super().__init__(figsize=figsize)
         self.attention_fn = attention_fn
         self.tokens_fn = tokens_fn
         self.weights = np.zeros((1, 1, 1, 1))  # (layers, heads, T, T) of the current prompt
         self.tokens: list[str] = [""]
-        self.last_error: BaseException | None = None
-        self.message = ""  # the message shown instead of the heatmap, if any
-        self.live = LiveFigure(figsize=figsize)
         self.layer = widgets.Dropdown(options=[("layer 0", 0)], value=0, description="layer")
         self.head = widgets.Dropdown(options=[("head 0", 0)], value=0, description="head")
         self.prompt = widgets.Text(value=prompt, description="prompt", continuous_update=False,
@@ -79,8 +77,7 @@ class AttentionHeatmap(LiveWidget):
         self.head.observe(self._on_control, names="value")
         self.query.observe(self._on_control, names="value")
         self.prompt.observe(lambda _change: self.update_prompt(), names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.layer, self.head, self.query]), self.prompt,
-                                    self.live.output])
+        self.widget = self.compose([self.layer, self.head, self.query], self.prompt, status=False)
         self.update_prompt()
 
     # -- what tests and learners read ------------------------------------------------
@@ -94,18 +91,18 @@ class AttentionHeatmap(LiveWidget):
 
     def update_prompt(self) -> None:
         """Run attention_fn on the prompt, rebuild the controls to fit, and redraw."""
-        try:
-            weights = as_weight_array(self.attention_fn(self.prompt.value))
-            tokens = [str(t) for t in self.tokens_fn(self.prompt.value)]
-        except Exception as error:  # an unfinished model must not break the widget
-            self._show_problem(error, f"Cannot show attention yet: {type(error).__name__}: {error}")
+        prompt = self.prompt.value
+        succeeded, result = self.guarded(
+            lambda: (as_weight_array(self.attention_fn(prompt)), [str(t) for t in self.tokens_fn(prompt)]),
+            "Cannot show attention yet: {error}")
+        if not succeeded:
             return
+        weights, tokens = result
         n_layers, n_heads, T, _ = weights.shape
         if len(tokens) < T:
-            self._show_problem(ValueError(f"{len(tokens)} labels for {T} positions"),
-                               f"Cannot show attention: {T} positions but only {len(tokens)} token labels.")
+            self.show_problem(f"Cannot show attention: {T} positions but only {len(tokens)} token labels.",
+                              ValueError(f"{len(tokens)} labels for {T} positions"))
             return
-        self.last_error, self.message = None, ""
         self.weights, self.tokens = weights, tokens[len(tokens) - T:]
         layer, head, query = self.layer.value, self.head.value, self.query.value
         at_end = query == self.query.max  # keep following the last position as the prompt grows
@@ -121,20 +118,16 @@ class AttentionHeatmap(LiveWidget):
             self._updating = False
         self.redraw()
 
-    def _show_problem(self, error: BaseException, message: str) -> None:
-        self.last_error, self.message = error, message
-        self.live.show_message(message)
-
     def _on_control(self, _change) -> None:
         if not self._updating and self.last_error is None:
             self.redraw()
 
-    def redraw(self) -> bool:
-        """Draw the heatmap and the highlighted query's row; return whether it drew."""
-        fig = self.live.figure
-        fig.clear()
+    def compute(self) -> np.ndarray:
+        return self.shown_weights()  # the weights were computed when the prompt changed
+
+    def plot(self, fig, matrix: np.ndarray) -> None:
+        """Draw the heatmap (T, T) and the highlighted query's row."""
         heat_ax, row_ax = fig.subplots(2, 1, gridspec_kw={"height_ratios": [6, 1]})
-        matrix = self.shown_weights()  # (T, T)
         T = matrix.shape[0]
         labels = [visible_token(t) for t in self.tokens]
         image = heat_ax.imshow(matrix, cmap="Blues", vmin=0.0, vmax=max(float(matrix.max()), 1e-9))
@@ -165,7 +158,6 @@ class AttentionHeatmap(LiveWidget):
                               "edgecolor": "crimson" if position == query else "none"})
         row_ax.set_title(f"what query {query} ({labels[query]!r}) attends to", fontsize=9)
         fig.tight_layout()
-        return self.live.draw(force=True)
 
 
 def _row_outline(row: int, width: int):

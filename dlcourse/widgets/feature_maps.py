@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
+from dlcourse.widgets.live_figure import LiveWidget
 
 
 class FeatureMapExplorer(LiveWidget):
@@ -28,8 +28,11 @@ class FeatureMapExplorer(LiveWidget):
     ``layer_names``, and ``draw_count``.
     """
 
+    failure = "Cannot show this layer: the model raised {error}"
+
     def __init__(self, model: nn.Module, images, labels=None, layer: str | None = None, index: int = 0,
                  max_maps: int = 16):
+        super().__init__(figsize=(9.0, 5.0))
         self.model = model
         self.images = _as_batch(images)  # (N, C, H, W) float32 on the CPU
         self.labels = None if labels is None else np.asarray(labels).reshape(-1)
@@ -47,9 +50,7 @@ class FeatureMapExplorer(LiveWidget):
         self.layer = widgets.Dropdown(options=self.layer_names, value=layer or self.layer_names[0],
                                       description="layer")
         self.redraw_on_change(self.image_index, self.layer)
-        self.status = widgets.Label()
-        self.live = LiveFigure(figsize=(9.0, 5.0))
-        self.widget = widgets.VBox([widgets.HBox([self.image_index, self.layer]), self.status, self.live.output])
+        self.widget = self.compose([self.image_index, self.layer])
         self.feature_maps = np.empty((0, 0, 0))
         self.filters = np.empty((0, 0, 0))
         self.probabilities = np.empty(0)
@@ -107,22 +108,14 @@ class FeatureMapExplorer(LiveWidget):
         self.filter_channels = np.abs(weight).reshape(*weight.shape[:2], -1).sum(axis=2).argmax(axis=1)
         self.filters = weight[np.arange(len(weight)), self.filter_channels]  # (F, kh, kw)
 
-    def redraw(self) -> None:
-        try:
-            self.compute()
-        except Exception as error:  # a broken model must not raise inside a widget callback
-            message = f"Cannot show this layer: the model raised {type(error).__name__}: {error}"
-            self.status.value = message
-            self.live.show_message(message)
-            return
+    def plot(self, fig, _state=None) -> str:
+        """Draw the image, the filters and the feature maps that ``compute()`` kept."""
         index, name = self.image_index.value, self.layer.value
         maps = self.feature_maps[: self.max_maps]
         filters = self.filters[: self.max_maps]
         columns = 8
         map_rows = -(-len(maps) // columns)
         filter_rows = -(-len(filters) // columns) if len(filters) else 0
-        fig = self.live.figure
-        fig.clear()
         grid = fig.add_gridspec(filter_rows + map_rows, columns + 3, wspace=0.15, hspace=0.45)
         image_ax = fig.add_subplot(grid[:, :3])
         image = self.images[index]  # (C, H, W)
@@ -159,9 +152,8 @@ class FeatureMapExplorer(LiveWidget):
                      f"{self.feature_maps.shape[1]}×{self.feature_maps.shape[2]}; top: {filter_note}", fontsize=9)
         shown = f"showing {len(maps)} of {self.feature_maps.shape[0]} maps" if len(maps) < len(self.feature_maps) \
             else f"{len(maps)} maps"
-        self.status.value = (f"{name}: {shown}; colours share one scale per layer "
-                             f"({'blue negative, red positive' if signed else 'dark 0, bright largest'}).")
-        self.live.draw(force=True)
+        return (f"{name}: {shown}; colours share one scale per layer "
+                f"({'blue negative, red positive' if signed else 'dark 0, bright largest'}).")
 
 
 def _as_batch(images) -> torch.Tensor:

@@ -7,7 +7,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from dlcourse.surfaces import ELONGATED_BOWL, SURFACES, LossSurface
-from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
+from dlcourse.widgets.live_figure import LiveWidget
 
 # gradient_descent(grad_fn, x0, lr, steps) -> path (steps + 1, 2): the learner's own function.
 GradientDescentFn = Callable[[Callable[[np.ndarray], np.ndarray], np.ndarray, float, int], np.ndarray]
@@ -20,8 +20,12 @@ class GradientDescentExplorer(LiveWidget):
     in, so what you see is your implementation at work.
     """
 
+    failure = "Cannot draw yet: your gradient_descent raised {error}"
+    failure_status = ""
+
     def __init__(self, gradient_descent: GradientDescentFn, surface: LossSurface = ELONGATED_BOWL,
                  lr: float = 0.05, start: tuple[float, float] = (-4.0, 2.0), steps: int = 30):
+        super().__init__(figsize=(6.4, 4.2))
         self.gradient_descent = gradient_descent
         self.surface_choice = widgets.Dropdown(options=list(SURFACES), value=surface.name,
                                                description="surface")
@@ -30,15 +34,11 @@ class GradientDescentExplorer(LiveWidget):
         self.start_x = widgets.FloatSlider(value=start[0], min=-5, max=5, step=0.1, description="start x")
         self.start_y = widgets.FloatSlider(value=start[1], min=-3, max=3, step=0.1, description="start y")
         self.steps = widgets.IntSlider(value=steps, min=1, max=200, description="steps")
-        self.status = widgets.Label()
         controls = [self.surface_choice, self.lr, self.start_x, self.start_y, self.steps]
         for control in controls:
             control.style.description_width = "initial"  # show "learning rate" in full
         self.redraw_on_change(*controls)
-        self.live = LiveFigure(figsize=(6.4, 4.2))
-        self.widget = widgets.VBox([
-            widgets.HBox(controls[:3]), widgets.HBox(controls[3:]), self.status, self.live.output,
-        ])
+        self.widget = self.compose(controls[:3], controls[3:])
         self._grids: dict[str, tuple] = {}
         self.redraw()
 
@@ -53,19 +53,14 @@ class GradientDescentExplorer(LiveWidget):
         with np.errstate(over="ignore", invalid="ignore"):
             return np.asarray(self.gradient_descent(self.surface.gradient, start, self.lr.value, self.steps.value))
 
-    def redraw(self) -> None:
-        try:
-            path = self.path()
-        except Exception as error:  # unfinished exercise: say so instead of raising in a callback
-            self.status.value = ""
-            self.live.show_message(f"Cannot draw yet: your gradient_descent raised {type(error).__name__}: {error}")
-            return
+    def compute(self) -> np.ndarray:
+        return self.path()
+
+    def plot(self, fig, path: np.ndarray) -> str:
         surface = self.surface
         if surface.name not in self._grids:
             self._grids[surface.name] = surface.grid()
         X, Y, Z = self._grids[surface.name]
-        fig = self.live.figure
-        fig.clear()
         ax = fig.add_subplot()
         ax.contour(X, Y, Z, levels=np.geomspace(max(Z.min(), 1e-3), Z.max(), 15), cmap="viridis", linewidths=0.8)
         finite = np.all(np.isfinite(path), axis=1)
@@ -78,8 +73,7 @@ class GradientDescentExplorer(LiveWidget):
         ax.set_ylabel("y")
         ax.set_title(surface.name, fontsize=10)
         ax.legend(loc="upper right", fontsize=8)
-        self.status.value = self._describe(path)
-        self.live.draw(force=True)
+        return self._describe(path)
 
     def _describe(self, path: np.ndarray) -> str:
         with np.errstate(over="ignore", invalid="ignore"):

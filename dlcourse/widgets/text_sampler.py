@@ -1,7 +1,7 @@
 """Sample text from a character-level language model at a chosen temperature and prefix."""
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from typing import Callable, Sequence
 
 import ipywidgets as widgets
 import numpy as np
@@ -9,7 +9,7 @@ import torch
 from matplotlib.transforms import ScaledTranslation
 from torch import nn
 
-from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
+from dlcourse.widgets.live_figure import LiveWidget
 
 # (model, prefix, length, temperature, generator) -> the `length` characters sampled after `prefix`.
 # The generator is a seeded CPU torch.Generator: sample on the CPU so one seed gives one text on any device.
@@ -80,16 +80,18 @@ class TextSampler(LiveWidget):
     ``history`` every (prefix, temperature, length, seed) sampled.
     """
 
-    def __init__(self, model: nn.Module, sample: SampleFn, next_logits: Optional[NextLogitsFn] = None,
+    failure = "Cannot sample: {error}"
+
+    def __init__(self, model: nn.Module, sample: SampleFn, next_logits: NextLogitsFn | None = None,
                  prefix: str = "The ", temperature: float = 0.8, length: int = 300, seed: int = 0,
                  top_k: int = 12, min_interval: float = 0.0):
+        super().__init__(figsize=(9.0, 6.2 if next_logits is not None else 4.6), min_interval=min_interval)
         self.model = model
         self.sample = sample
         self.next_logits = next_logits
         self.top_k = top_k
         self.text = ""
-        self.probabilities: Optional[tuple[list[str], np.ndarray, np.ndarray]] = None  # chars, p at T=1, p at T
-        self.last_error: Optional[BaseException] = None
+        self.probabilities: tuple[list[str], np.ndarray, np.ndarray] | None = None  # chars, p at T=1, p at T
         self.history: list[tuple[str, float, int, int]] = []
 
         self.temperature = widgets.FloatSlider(value=temperature, min=0.05, max=2.0, step=0.05,
@@ -99,24 +101,21 @@ class TextSampler(LiveWidget):
                                         continuous_update=False)
         self.seed = widgets.IntText(value=seed, description="seed")
         self.resample_button = widgets.Button(description="New sample", icon="refresh")
-        self.status = widgets.Label("")
-        for control in (self.temperature, self.prefix, self.length, self.seed):
-            control.observe(lambda _change: self.refresh(), names="value")
+        self.redraw_on_change(self.temperature, self.prefix, self.length, self.seed)
         self.resample_button.on_click(lambda _button: self.resample())
-        self.live = LiveFigure(figsize=(9.0, 6.2 if next_logits is not None else 4.6), min_interval=min_interval)
-        self.widget = widgets.VBox([
-            widgets.HBox([self.temperature, self.length]),
-            widgets.HBox([self.prefix, self.seed, self.resample_button]),
-            self.status, self.live.output,
-        ])
-        self.refresh()
+        self.widget = self.compose([self.temperature, self.length], [self.prefix, self.seed, self.resample_button])
+        self.redraw()
 
     def resample(self) -> None:
         """Another text with the same settings: the next seed (this redraws through the seed box)."""
         self.seed.value += 1
 
     def refresh(self) -> bool:
-        """Sample with the current controls and redraw; return whether it worked."""
+        """Sample with the current controls and redraw: the same as ``redraw()``."""
+        return self.redraw()
+
+    def compute(self) -> tuple[str, float, int, int]:
+        """Sample with your function (and score the next character); keep the text and the settings."""
         prefix, temperature = self.prefix.value, float(self.temperature.value)
         length, seed = int(self.length.value), int(self.seed.value)
         was_training = self.model.training
@@ -132,31 +131,22 @@ class TextSampler(LiveWidget):
                     chars, logits = self.next_logits(self.model, prefix)
                     probabilities = (list(chars), softmax_with_temperature(logits, 1.0),
                                      softmax_with_temperature(logits, temperature))
-        except Exception as error:  # a learner's unfinished function must not break the widget
-            self.last_error = error
-            self.status.value = f"Cannot sample: {type(error).__name__}: {error}"
-            self.live.show_message(self.status.value)
-            return False
         finally:
             self.model.train(was_training)
-        self.last_error = None
         self.text, self.probabilities = text, probabilities
         self.history.append((prefix, temperature, length, seed))
-        self.status.value = f"temperature {temperature:.2f}, seed {seed}: {len(text)} characters after the prefix"
-        self._draw(prefix, text, temperature)
-        return True
+        return prefix, temperature, length, seed
 
-    def _draw(self, prefix: str, text: str, temperature: float) -> None:
-        fig = self.live.figure
-        fig.clear()
+    def plot(self, fig, settings: tuple[str, float, int, int]) -> str:
+        prefix, temperature, _length, seed = settings
         if self.probabilities is not None:
             bars_ax, text_ax = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1, 2.6]})
             self._draw_bars(bars_ax, prefix, temperature)
         else:
             text_ax = fig.add_subplot()
-        self._draw_text(text_ax, prefix, text)
+        self._draw_text(text_ax, prefix, self.text)
         fig.tight_layout()
-        self.live.draw(force=True)
+        return f"temperature {temperature:.2f}, seed {seed}: {len(self.text)} characters after the prefix"
 
     def _draw_bars(self, ax, prefix: str, temperature: float) -> None:
         chars, p_one, p_temp = self.probabilities

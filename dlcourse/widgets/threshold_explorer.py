@@ -6,7 +6,7 @@ from typing import Callable, Sequence
 import ipywidgets as widgets
 import numpy as np
 
-from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
+from dlcourse.widgets.live_figure import LiveWidget
 
 # (y_pred, group) -> float, e.g. the learner's demographic_parity_difference from chapter 10.
 ParityGap = Callable[[np.ndarray, np.ndarray], float]
@@ -28,9 +28,13 @@ class ThresholdExplorer(LiveWidget):
     chapter grades: the two gaps come from ``parity_gap`` and ``odds_gap``.
     """
 
+    failure = "Cannot compute the gaps yet: {error}"
+    failure_status = "Finish demographic_parity_difference and equalized_odds_difference first."
+
     def __init__(self, scores: Sequence[float], y_true: Sequence[int], group: Sequence,
                  parity_gap: ParityGap, odds_gap: OddsGap, threshold: float = 0.5,
                  group_names: dict | None = None):
+        super().__init__(figsize=(11.0, 3.4))
         self.scores = np.asarray(scores, dtype=np.float64)
         self.y_true = np.asarray(y_true).astype(np.int64)
         self.group = np.asarray(group)
@@ -50,15 +54,11 @@ class ThresholdExplorer(LiveWidget):
         self.names = {g: str(names.get(g, g)) for g in self.groups}
         self.reset_button = widgets.Button(description=f"All at {threshold:.2f}", icon="undo")
         self.reset_button.on_click(lambda _button: self.set_thresholds(threshold))
-        self.status = widgets.Label()
-        self.live = LiveFigure(figsize=(11.0, 3.4))
         self.history: list[dict] = []
         self.last_metrics: dict | None = None
-        self.last_error: BaseException | None = None
         self._holding = False
         self.redraw_on_change(*self.sliders.values())
-        self.widget = widgets.VBox([widgets.HBox([*self.sliders.values(), self.reset_button]),
-                                    self.status, self.live.output])
+        self.widget = self.compose([*self.sliders.values(), self.reset_button])
         self._roc = {g: self._roc_curve(g) for g in self.groups}
         self.redraw()
 
@@ -115,21 +115,18 @@ class ThresholdExplorer(LiveWidget):
         fpr = np.array([(s[y == 0] >= c).mean() if (y == 0).any() else np.nan for c in cuts])
         return fpr, tpr
 
-    def redraw(self) -> None:
+    def redraw(self, force: bool = True) -> bool:
         if self._holding:
-            return
-        try:
-            metrics = self.metrics()
-        except Exception as error:  # a learner's unfinished metric must not break the widget
-            self.last_error = error
-            self.live.show_message(f"Cannot compute the gaps yet: {type(error).__name__}: {error}")
-            self.status.value = "Finish demographic_parity_difference and equalized_odds_difference first."
-            return
-        self.last_error = None
+            return False  # set_thresholds() moves several sliders and redraws once
+        return super().redraw(force)
+
+    def compute(self) -> dict:
+        metrics = self.metrics()
         self.last_metrics = metrics
         self.history.append({k: metrics[k] for k in ("accuracy", "parity_gap", "odds_gap")})
-        fig = self.live.figure
-        fig.clear()
+        return metrics
+
+    def plot(self, fig, metrics: dict) -> str:
         roc_ax, rate_ax, trade_ax = fig.subplots(1, 3)
         colours = [f"C{i}" for i in range(len(self.groups))]
         for g, colour in zip(self.groups, colours):
@@ -159,6 +156,5 @@ class ThresholdExplorer(LiveWidget):
                      title=f"{len(self.history)} settings visited")
         trade_ax.legend(fontsize=8)
         fig.tight_layout()
-        self.live.draw(force=True)
-        self.status.value = (f"accuracy {metrics['accuracy']:.3f} · demographic parity gap "
-                             f"{metrics['parity_gap']:.3f} · equalised odds gap {metrics['odds_gap']:.3f}")
+        return (f"accuracy {metrics['accuracy']:.3f} · demographic parity gap "
+                f"{metrics['parity_gap']:.3f} · equalised odds gap {metrics['odds_gap']:.3f}")

@@ -1,10 +1,8 @@
 """A live training dashboard: loss and accuracy curves while a classifier trains, with a Stop button."""
 from __future__ import annotations
 
-import base64
 import copy
 import threading
-import time
 from typing import Any, Callable, Iterable
 
 import ipywidgets as widgets
@@ -12,8 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dlcourse.plotting import figure_png
-from dlcourse.widgets.live_figure import LiveFigure, LiveWidget
+from dlcourse.widgets.live_figure import LiveWidget
 
 # (params, lr) -> an optimizer with .step() and .zero_grad(): the learner's SGD or Adam, or torch's.
 OptimizerFactory = Callable[[Iterable[torch.Tensor], float], Any]
@@ -37,31 +34,6 @@ def evaluate_classifier(model: nn.Module, X: torch.Tensor, y: torch.Tensor,
         correct += (logits.argmax(dim=1) == target).sum().item()
     model.train(was_training)
     return total_loss / len(X), correct / len(X)
-
-
-class _AnyThreadLiveFigure(LiveFigure):
-    """A LiveFigure that may also be drawn from a background training thread.
-
-    ``LiveFigure.draw`` displays inside the Output's context manager, which routes
-    output by the message id of the cell now running; a background thread has no
-    such cell, so its frames could be lost or land elsewhere. Setting the Output's
-    ``outputs`` directly syncs the frame as widget state from any thread.
-    """
-
-    def draw(self, force: bool = False) -> bool:
-        now = time.monotonic()
-        if not force and now - self._last_draw < self.min_interval:
-            return False
-        self._last_draw = now
-        self.last_png = figure_png(self.figure)
-        self.output.outputs = ({
-            "output_type": "display_data",
-            "data": {"image/png": base64.b64encode(self.last_png).decode("ascii"),
-                     "text/plain": "<training curves>"},
-            "metadata": {},
-        },)
-        self.draw_count += 1
-        return True
 
 
 class TrainingDashboard(LiveWidget):
@@ -92,6 +64,9 @@ class TrainingDashboard(LiveWidget):
                  seed: int = 0, min_interval: float = 0.5):
         if not optimizers:
             raise ValueError("optimizers must name at least one factory, e.g. {'SGD': lambda params, lr: SGD(params, lr)}")
+        # Drawn from the training thread as well as from cells.
+        super().__init__(figsize=(8.5, 3.4), min_interval=min_interval, from_any_thread=True,
+                         status="Ready: press Train.")
         self.model = model
         self.train_step = train_step
         self.optimizers = dict(optimizers)
@@ -106,7 +81,6 @@ class TrainingDashboard(LiveWidget):
         self.history: dict[str, list[float]] = {}
         self.steps_done = 0  # steps since the last reset
         self.stopped_early = False
-        self.last_error: BaseException | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._running = False
@@ -120,21 +94,16 @@ class TrainingDashboard(LiveWidget):
         self.train_button = widgets.Button(description="Train", button_style="success", icon="play")
         self.stop_button = widgets.Button(description="Stop", button_style="danger", icon="stop", disabled=True)
         self.reset_button = widgets.Button(description="Reset weights", icon="undo")
-        self.status = widgets.Label("Ready: press Train.")
         self.optimizer_choice.observe(self._on_optimizer_change, names="value")
         self.lr.observe(self._on_lr_change, names="value")
         self.train_button.on_click(lambda _button: self.train(background=True))
         self.stop_button.on_click(lambda _button: self.stop())
         self.reset_button.on_click(lambda _button: self.reset())
         self._on_optimizer_change()
-        self.live = _AnyThreadLiveFigure(figsize=(8.5, 3.4), min_interval=min_interval)
-        self.widget = widgets.VBox([
-            widgets.HBox([self.optimizer_choice, self.lr, self.epochs]),
-            widgets.HBox([self.train_button, self.stop_button, self.reset_button]),
-            self.status, self.live.output,
-        ])
+        self.widget = self.compose([self.optimizer_choice, self.lr, self.epochs],
+                                   [self.train_button, self.stop_button, self.reset_button])
         self._clear_history()
-        self.redraw(force=True)
+        self.redraw()
 
     # -- what tests and learners read ------------------------------------------------
 
@@ -165,7 +134,7 @@ class TrainingDashboard(LiveWidget):
         self.stopped_early = False
         self._clear_history()
         self.status.value = "Weights reset to their initial values."
-        self.redraw(force=True)
+        self.redraw()
 
     def _on_optimizer_change(self, _change=None) -> None:
         name = self.optimizer_choice.value
@@ -200,7 +169,24 @@ class TrainingDashboard(LiveWidget):
     def _run(self) -> None:
         name, lr, epochs = self.optimizer_choice.value, self.lr.value, self.epochs.value
         self.stopped_early, self.last_error = False, None
-        steps_this_run, how_it_ended = 0, "finished"
+        try:
+            # The curves keep what was drawn; the status line says what your code raised.
+            succeeded, outcome = self.guarded(
+                lambda: self._train(name, lr, epochs),
+                "Cannot train: your code raised {error}. The model keeps the weights it had.", in_figure=False)
+        finally:
+            self._running = False
+            self.train_button.disabled, self.stop_button.disabled, self.reset_button.disabled = False, True, False
+        if succeeded:
+            how_it_ended, steps_this_run = outcome
+            accuracy = f", validation accuracy {self.history['val_acc'][-1]:.1%}" if self.history["val_acc"] else ""
+            self.status.value = (f"{name}: {how_it_ended} after {steps_this_run} steps "
+                                 f"({self.steps_done} since reset){accuracy}. The model keeps its weights.")
+        self.redraw()
+
+    def _train(self, name: str, lr: float, epochs: int) -> tuple[str, int]:
+        """The training loop; returns how it ended and how many steps it took."""
+        steps_this_run = 0
         try:
             device = next(self.model.parameters()).device
             X, y = self.X_train.to(device), self.y_train.to(device)
@@ -225,21 +211,11 @@ class TrainingDashboard(LiveWidget):
                         self.status.value = (f"{name}, lr {self.lr.value:.4g}: step {self.steps_done}, "
                                              f"batch loss {loss:.3f}, validation accuracy "
                                              f"{self.history['val_acc'][-1]:.1%}")
-                        self.redraw()
+                        self.redraw(force=False)
         except (_StopRequested, KeyboardInterrupt):
-            self.stopped_early, how_it_ended = True, "stopped early"
-        except Exception as error:  # a learner's unfinished code must not break the widget
-            self.last_error, how_it_ended = error, "stopped by an error"
-            self.status.value = (f"Cannot train: your code raised {type(error).__name__}: {error}. "
-                                 "The model keeps the weights it had.")
-        finally:
-            self._running = False
-            self.train_button.disabled, self.stop_button.disabled, self.reset_button.disabled = False, True, False
-        if self.last_error is None:
-            accuracy = f", validation accuracy {self.history['val_acc'][-1]:.1%}" if self.history["val_acc"] else ""
-            self.status.value = (f"{name}: {how_it_ended} after {steps_this_run} steps "
-                                 f"({self.steps_done} since reset){accuracy}. The model keeps its weights.")
-        self.redraw(force=True)
+            self.stopped_early = True
+            return "stopped early", steps_this_run
+        return "finished", steps_this_run
 
     def _record(self, X, y, X_val, y_val, steps_per_epoch: int) -> None:
         subset = slice(0, min(len(X), 1000))  # a fixed slice keeps evaluation cheap and comparable
@@ -255,31 +231,29 @@ class TrainingDashboard(LiveWidget):
 
     # -- drawing -------------------------------------------------------------------------
 
-    def redraw(self, force: bool = False) -> bool:
-        """Redraw the curves (throttled unless ``force``); return whether it drew."""
-        if not force and time.monotonic() - self.live._last_draw < self.live.min_interval:
-            return False  # skip building the plot, not only rendering it
-        with self._lock:
-            fig = self.live.figure
-            fig.clear()
-            loss_ax, acc_ax = fig.subplots(1, 2)
-            h = self.history
-            if h["epoch"]:
-                loss_ax.plot(h["epoch"], h["train_loss"], label="training", color="tab:blue")
-                loss_ax.plot(h["epoch"], h["val_loss"], label="validation", color="tab:orange")
-                acc_ax.plot(h["epoch"], h["train_acc"], label="training", color="tab:blue")
-                acc_ax.plot(h["epoch"], h["val_acc"], label="validation", color="tab:orange")
-                loss_ax.legend(fontsize=8)
-                acc_ax.set_title(f"accuracy (validation {h['val_acc'][-1]:.1%})", fontsize=10)
-            else:
-                acc_ax.set_title("accuracy", fontsize=10)
-                loss_ax.text(0.5, 0.5, "press Train", ha="center", va="center", transform=loss_ax.transAxes)
-            loss_ax.set_title("cross-entropy loss", fontsize=10)
-            for ax in (loss_ax, acc_ax):
-                ax.set_xlabel("epoch")
-            acc_ax.set_ylim(0, 1)
-            fig.tight_layout()
-            return self.live.draw(force=True)
+    def redraw(self, force: bool = True) -> bool:
+        with self._lock:  # one figure, drawn by one thread at a time
+            return super().redraw(force)
+
+    def plot(self, fig, _state=None) -> None:
+        """The loss and accuracy curves so far; the status line is the training loop's."""
+        loss_ax, acc_ax = fig.subplots(1, 2)
+        h = self.history
+        if h["epoch"]:
+            loss_ax.plot(h["epoch"], h["train_loss"], label="training", color="tab:blue")
+            loss_ax.plot(h["epoch"], h["val_loss"], label="validation", color="tab:orange")
+            acc_ax.plot(h["epoch"], h["train_acc"], label="training", color="tab:blue")
+            acc_ax.plot(h["epoch"], h["val_acc"], label="validation", color="tab:orange")
+            loss_ax.legend(fontsize=8)
+            acc_ax.set_title(f"accuracy (validation {h['val_acc'][-1]:.1%})", fontsize=10)
+        else:
+            acc_ax.set_title("accuracy", fontsize=10)
+            loss_ax.text(0.5, 0.5, "press Train", ha="center", va="center", transform=loss_ax.transAxes)
+        loss_ax.set_title("cross-entropy loss", fontsize=10)
+        for ax in (loss_ax, acc_ax):
+            ax.set_xlabel("epoch")
+        acc_ax.set_ylim(0, 1)
+        fig.tight_layout()
 
 
 class _StopRequested(Exception):
