@@ -8,14 +8,15 @@ import nbformat
 from nbformat import NotebookNode
 from nbgrader.utils import determine_grade
 
+from grader.cell_errors import GRADER_ERRORS
+from grader.cells import grade_id, is_graded, is_solution
 from grader.config import CELL_TIMEOUT_S, NOTEBOOK_TIMEOUT_S
 from grader.course import STUDENT_ID, throwaway_course
 from grader.errors import UngradableError
-from grader.execute import GRADER_ERRORS
 from grader.notebooks import chapter_of, read_notebook, without_check_cell
 from grader.paths import solution_notebook
 from grader.preprocessors import CaptureResult
-from grader.report import Report, TestResult
+from grader.report import NoteKind, Report, TestResult
 from grader.scan import review_notes
 
 
@@ -34,7 +35,8 @@ def grade(path: Path, *, cell_timeout: int = CELL_TIMEOUT_S, notebook_timeout: i
         raise UngradableError("nbgrader finished without grading this notebook")
     autograded, notes = captured
     report = build_report(autograded, chapter, str(path), notes)
-    report.notes += review_notes(submission_notebook)
+    for note in review_notes(submission_notebook):
+        report.add_note(NoteKind.REVIEW, note)
     return report
 
 
@@ -43,23 +45,24 @@ def build_report(autograded: NotebookNode, chapter: str, notebook: str, notes: d
     descriptions = _test_descriptions(nbformat.read(solution_notebook(chapter), as_version=4))
     report = Report(chapter=chapter, notebook=notebook, executed=autograded)
     for cell in autograded.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if not meta.get("grade"):
+        if not is_graded(cell):
             continue
         score, max_score = determine_grade(cell)
-        description = descriptions.get(meta["grade_id"], "")
-        report.tests.append(result_for(cell, meta["grade_id"], score, max_score, description))
+        description = descriptions.get(grade_id(cell), "")
+        report.tests.append(result_for(cell, grade_id(cell), score, max_score, description))
     notes = notes or {}
     report.events = list(notes.get("events", []))
+    for note in notes.get("limits", []):
+        report.add_note(NoteKind.LIMIT, note)
     if notes.get("restored"):
         items = ", ".join(notes["restored"][:4]) + (" ..." if len(notes["restored"]) > 4 else "")
-        report.notes.append(f"your code changed {items} before the tests; the grader put it back for them")
+        report.add_note(NoteKind.RESTORED, f"your code changed {items} before the tests; the grader put it back for them")
     return report
 
 
 def result_for(cell: NotebookNode, name: str, score: float | None, max_score: float, description: str) -> TestResult:
     needs_manual = score is None
-    if needs_manual or cell.cell_type == "markdown" or cell.metadata.nbgrader.get("solution"):
+    if needs_manual or cell.cell_type == "markdown" or is_solution(cell):
         return TestResult(name, 0.0 if needs_manual else score, max_score, "manual",
                           "written answer: graded by a person" if needs_manual else "no answer written",
                           description)
@@ -91,8 +94,8 @@ def _test_descriptions(source: NotebookNode) -> dict[str, str]:
     """grade_id -> the first line of the test cell's docstring."""
     descriptions = {}
     for cell in source.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if not grade_id or cell.cell_type != "code":
+        name = grade_id(cell)
+        if not name or cell.cell_type != "code":
             continue
         try:
             body = ast.parse(cell.source).body
@@ -100,5 +103,5 @@ def _test_descriptions(source: NotebookNode) -> dict[str, str]:
             continue
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
                 and isinstance(body[0].value.value, str):
-            descriptions[grade_id] = body[0].value.value.strip().splitlines()[0]
+            descriptions[name] = body[0].value.value.strip().splitlines()[0]
     return descriptions

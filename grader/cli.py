@@ -138,10 +138,9 @@ def _classroom(args: argparse.Namespace) -> int:
                 memory=args.memory, cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
                 feedback=not args.no_feedback, log=(lambda line: print(line, file=sys.stderr, flush=True)))
             if args.json:
-                import dataclasses
                 import json
 
-                print(json.dumps([dataclasses.asdict(o) for o in outcomes], indent=1))
+                print(json.dumps([classroom.public_dict(o) for o in outcomes], indent=1))
             else:
                 print(classroom.table(outcomes, args.course.resolve()))
     except classroom.ClassroomError as error:

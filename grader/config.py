@@ -23,8 +23,13 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config
 
 from grader.execute import HardenedExecute
-from grader.preprocessors import (CaptureResult, DropUnknownGradeCells, NoInjectedPartialCredit,
-                                  SanitizeForInstructors, StderrIsNotFailure)
+from grader.preprocessors import (
+    CaptureResult,
+    DropUnknownGradeCells,
+    NoInjectedPartialCredit,
+    SanitizeForInstructors,
+    StderrIsNotFailure,
+)
 
 # Our slowest solution cell takes well under a minute on a 2-core laptop; three
 # minutes leaves room for a slow machine without letting an endless loop stall
@@ -33,6 +38,11 @@ CELL_TIMEOUT_S = 180
 # A whole chapter runs in at most 90 s; ten minutes caps a notebook whose cells
 # each stay just under the cell timeout.
 NOTEBOOK_TIMEOUT_S = 600
+# Test cells call the learner's functions on small inputs: the slowest solution
+# test cell (chapter 08, two processes) takes 11 s on a busy 2-core machine, all
+# others under 2 s. A function that never returns costs this long per test (at
+# most the cell timeout), not three minutes.
+TEST_CELL_TIMEOUT_S = 30
 COURSE_ID = "deep-learning-responsibly"
 
 
@@ -45,6 +55,7 @@ def hardened_config(course_root: Path, *, cell_timeout: int = CELL_TIMEOUT_S,
     c.Execute.timeout = cell_timeout
     c.Execute.interrupt_on_timeout = True
     c.HardenedExecute.notebook_timeout = notebook_timeout
+    c.HardenedExecute.test_timeout = min(TEST_CELL_TIMEOUT_S, cell_timeout)
     # The chapter's imports are read from the source, never from the submission.
     c.HardenedExecute.source_dir = str(Path(course_root) / "source")
     c.HardenedExecute.sandbox = sandbox or {}

@@ -7,8 +7,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from grader.cells import is_check_cell
 from grader.errors import UngradableError
-from grader.paths import CHECK_CELL_ID, chapter_names
+from grader.paths import chapter_names
 
 SUPPORTED_NBFORMAT = 4
 
@@ -68,7 +69,3 @@ def without_check_cell(notebook: NotebookNode) -> NotebookNode:
     copy.cells = [cell for cell in copy.cells if not is_check_cell(cell)]
     return copy
 
-
-def is_check_cell(cell: NotebookNode) -> bool:
-    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-    return cell.get("id") == CHECK_CELL_ID or grade_id == CHECK_CELL_ID

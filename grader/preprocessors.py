@@ -9,7 +9,10 @@ import threading
 import nbformat
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
+from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import Bool
+
+from grader.cells import grade_id, has_nbgrader_meta, is_test, nbgrader_meta
 
 
 class DropUnknownGradeCells(Preprocessor):
@@ -31,15 +34,9 @@ class DropUnknownGradeCells(Preprocessor):
         with Gradebook(info["db_url"]) as gradebook:
             known = {cell.name for cell in gradebook.find_notebook(info["notebook"], info["assignment"]).source_cells}
         for cell in nb.cells:
-            meta = cell.get("metadata", {}).get("nbgrader")
-            if meta is not None and meta.get("grade_id") not in known:
+            if has_nbgrader_meta(cell) and grade_id(cell) not in known:
                 del cell.metadata["nbgrader"]
         return nb, resources
-
-
-def _is_test(cell: NotebookNode) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 class StderrIsNotFailure(Preprocessor):
@@ -53,7 +50,7 @@ class StderrIsNotFailure(Preprocessor):
     enabled = Bool(True)  # nbconvert preprocessors are off unless enabled
 
     def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int):
-        if _is_test(cell):
+        if is_test(cell):
             for output in cell.get("outputs", []):
                 if output.output_type == "stream" and output.name == "stderr":
                     output.name = "stdout"
@@ -75,7 +72,7 @@ class NoInjectedPartialCredit(Preprocessor):
     enabled = Bool(True)
 
     def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int):
-        if not _is_test(cell):
+        if not is_test(cell):
             return cell, resources
         outputs = cell.get("outputs", [])
         results = [i for i, output in enumerate(outputs) if output.output_type == "execute_result"]
@@ -120,21 +117,25 @@ class CaptureResult(Preprocessor):
             return cls.results.pop((assignment, student, notebook), None)
 
 
-HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
-HIDDEN_END = "### END HIDDEN TESTS"
 HIDDEN_PLACEHOLDER = "# (hidden tests: not shown)"
 WITHHELD = "[output withheld: it contained hidden test code]\n"
 
 
-def split_hidden(source: str) -> tuple[str, list[str]]:
-    """The source without its hidden-test blocks, and the lines those blocks held."""
+def split_hidden(source: str, begin: str = ClearHiddenTests.begin_test_delimeter.default_value,
+                 end: str = ClearHiddenTests.end_test_delimeter.default_value) -> tuple[str, list[str]]:
+    """The source without its hidden-test blocks, and the lines those blocks held.
+
+    A block starts at a line containing ``begin`` and ends at one containing
+    ``end``, as nbgrader's ClearHiddenTests reads them; each block leaves one
+    placeholder line behind.
+    """
     public, hidden = [], []
     inside = False
     for line in source.splitlines():
-        if line.strip().startswith(HIDDEN_BEGIN):
+        if begin in line:
             inside = True
             public.append(line[: len(line) - len(line.lstrip())] + HIDDEN_PLACEHOLDER)
-        elif line.strip().startswith(HIDDEN_END):
+        elif end in line:
             inside = False
         elif inside:
             hidden.append(line)
@@ -143,14 +144,16 @@ def split_hidden(source: str) -> tuple[str, list[str]]:
     return "\n".join(public), hidden
 
 
-class HideHiddenTests(Preprocessor):
+class HideHiddenTests(ClearHiddenTests):
     """Feedback shows neither hidden tests nor their source.
 
     nbgrader builds feedback from the autograded notebook, whose test cells hold
-    the hidden tests. Here they are cut out of every test cell; a test's error
-    keeps its name and message but loses the traceback (which quotes source
-    lines); and any output anywhere that quotes a hidden line (learner code can
-    read a running test's source) is withheld.
+    the hidden tests. Here they are cut out of every test cell, between the
+    delimiters configured for nbgrader's ClearHiddenTests (this class's
+    parent, so ``c.ClearHiddenTests.begin_test_delimeter`` applies here too);
+    a test's error keeps its name and message but loses the traceback (which
+    quotes source lines); and any output anywhere that quotes a hidden line
+    (learner code can read a running test's source) is withheld.
     """
 
     enabled = Bool(True)
@@ -158,15 +161,15 @@ class HideHiddenTests(Preprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict):
         hidden_lines = set()
         for cell in nb.cells:
-            if _is_test(cell) and HIDDEN_BEGIN in cell.source:
-                cell.source, hidden = split_hidden(cell.source)
+            if is_test(cell) and self.begin_test_delimeter in cell.source:
+                cell.source, hidden = split_hidden(cell.source, self.begin_test_delimeter, self.end_test_delimeter)
                 hidden_lines.update(line.strip() for line in hidden if len(line.strip()) >= 12)
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
             outputs = []
             for output in cell.get("outputs", []):
-                if _is_test(cell) and output.output_type == "error":
+                if is_test(cell) and output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]
                 if hidden_lines and _quotes(output, hidden_lines):
                     output = nbformat.v4.new_output("stream", name="stdout", text=WITHHELD)
@@ -218,7 +221,7 @@ class SanitizeForInstructors(Preprocessor):
             "application/vnd.jupyter.widget-view+json", "application/vnd.jupyter.widget-state+json"}
 
     def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int):
-        locked = cell.get("metadata", {}).get("nbgrader", {}).get("locked")
+        locked = nbgrader_meta(cell).get("locked")
         if cell.cell_type == "code":
             cell.outputs = self._sanitizer.sanitize_code_outputs(cell.outputs)
         elif cell.cell_type in ("markdown", "raw") and not locked and _HTML_TAG.search(cell.source):

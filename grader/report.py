@@ -3,6 +3,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class NoteKind(StrEnum):
+    """What a note is about; tools pick notes by kind, never by their wording."""
+
+    REVIEW = "review"  # a construct worth a human's look (grader.scan)
+    RESTORED = "restored"  # the learner's code changed something the grader put back for the tests
+    FAILURE = "failure"  # something around grading failed (feedback not generated, ...)
+    LIMIT = "limit"  # the code ran into a resource limit and the grader stepped in (processes ended, ...)
+    INFO = "info"  # anything else worth knowing (a renamed notebook, ...)
 
 
 @dataclass
@@ -23,11 +34,16 @@ class Report:
     # Things the learner (or an instructor) should know that are not a test row:
     # patches the grader undid, constructs it cannot see past.
     notes: list[str] = field(default_factory=list)
+    note_kinds: list[str] = field(default_factory=list, repr=False, compare=False)  # NoteKind of each note
     # What happened to the run (a kernel death, a time limit, a slow cell), for instructors.
     events: list[str] = field(default_factory=list, repr=False, compare=False)
     # The notebook as nbgrader executed it (outputs included); for tests and
     # classroom tools, never shown to a learner because it holds hidden tests.
     executed: object = field(default=None, repr=False, compare=False)
+
+    def add_note(self, kind: NoteKind, text: str) -> None:
+        self.notes.append(text)
+        self.note_kinds.append(kind.value)
 
     @property
     def score(self) -> float:

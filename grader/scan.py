@@ -14,6 +14,8 @@ import ast
 
 from nbformat import NotebookNode
 
+from grader.cells import grade_id, is_locked_code
+
 _MODULES = {
     "ctypes": "ctypes (writes memory directly)",
     "gc": "gc (finds the grader's objects)",
@@ -82,10 +84,9 @@ def _learner_code(notebook: NotebookNode) -> list[tuple[str, str]]:
             return source
     cells = []
     for index, cell in enumerate(notebook.cells, start=1):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type != "code" or (meta.get("locked") and not meta.get("solution")):
+        if cell.cell_type != "code" or is_locked_code(cell):
             continue
-        label = f"cell {meta['grade_id']!r}" if meta.get("grade_id") else f"cell {index}"
+        label = f"cell {grade_id(cell)!r}" if grade_id(cell) else f"cell {index}"
         try:
             cells.append((label, to_python(cell.source)))
         except Exception:

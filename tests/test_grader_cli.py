@@ -1,10 +1,8 @@
 """`python -m grader check` from a terminal: one table or JSON, exit codes, inputs untouched."""
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
-import os
 import subprocess
 import sys
 
