@@ -17,6 +17,8 @@ from grader.paths import SOLUTIONS_DIR
 SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION(.*?)### END SOLUTION", re.S)
 RUBRIC = re.compile(r"^\*\*Rubric\b", re.M)
 MODEL_ANSWER = re.compile(r"^\*\*Model answer\b", re.M)
+# "Half credit: ...", "(half credit: ...)", "**Half credit** on a criterion: ...", "Half credit (0.5 each): ..."
+HALF_CREDIT = re.compile(r"\b(?:half|partial) credit\b[^:\n]{0,40}:\s*\S", re.I)
 
 
 def essays():
@@ -29,6 +31,15 @@ def essays():
                 region = SOLUTION_REGION.search(cell.source)
                 found.append((path.parent.name, meta["grade_id"], region.group(1) if region else ""))
     return found
+
+
+def rubric_part(region: str) -> str:
+    """The region from its **Rubric heading to the **Model answer heading after it, or to its end."""
+    rubric = RUBRIC.search(region)
+    if not rubric:
+        return ""
+    model_answer = MODEL_ANSWER.search(region, rubric.end())
+    return region[rubric.start():model_answer.start() if model_answer else len(region)]
 
 
 ESSAYS = essays()
@@ -45,8 +56,17 @@ def test_essay_has_rubric_and_model_answer(chapter, grade_id, region):
     assert MODEL_ANSWER.search(region), f"{chapter} {grade_id}: no part headed **Model answer** in the solution region"
     rubric_points = sum(int(p) for p in re.findall(r"^\s*-\s*(\d+)\s*(?:point|pt)", region, re.M))
     assert rubric_points > 0, f"{chapter} {grade_id}: the rubric gives no points per criterion ('- 1 point: ...')"
+    assert HALF_CREDIT.search(rubric_part(region)), \
+        f"{chapter} {grade_id}: the rubric does not say what half credit looks like ('Half credit: ...')"
 
 
 def test_a_cell_without_a_model_answer_fails():
     region = "\n**Rubric (2 points).**\n- 1 point: a.\n- 1 point: b.\n"
     assert RUBRIC.search(region) and not MODEL_ANSWER.search(region)
+
+
+def test_a_rubric_without_half_credit_fails():
+    without = "\n**Rubric (2 points).**\n- 1 point: a.\n- 1 point: b.\n\n**Model answer.** Half credit: not here.\n"
+    with_it = "\n**Model answer.** x.\n\n**Rubric (2 points).**\n- 1 point: a. Half credit: a named, not used.\n"
+    assert not HALF_CREDIT.search(rubric_part(without))
+    assert HALF_CREDIT.search(rubric_part(with_it))
