@@ -53,10 +53,10 @@ CONTRACT: dict[str, dict[str, list[str]]] = {
         "average_gradients": ["model"],
         "shard_indices": ["n", "rank", "world_size"],
         "accumulated_step": ["model", "loss_fn", "micro_batches", "optimizer"],
+        "mixed_precision_step": ["model", "loss_fn", "x", "y", "optimizer", "scaler", "device_type", "dtype"],
     },
     "09_privacy_and_security": {
         "clip_and_noise": ["per_sample_grads", "max_norm", "noise_multiplier", "generator"],
-        "mixed_precision_step": ["model", "loss_fn", "x", "y", "optimizer", "scaler", "device_type", "dtype"],
         "fedavg": ["client_states", "client_sizes"],
         "k_anonymity": ["rows", "quasi_identifiers"],
     },
