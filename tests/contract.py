@@ -44,6 +44,8 @@ CONTRACT: dict[str, dict[str, list[str]]] = {
         "causal_mask": ["T"],
         "positional_encoding": ["T", "d"],
         "layer_norm": ["x", "gamma", "beta", "eps"],
+        "Block": ["width", "n_heads", "dropout"],
+        "GPT": ["config"],
     },
     "07_pretraining_finetuning_distillation": {
         "mean_pool": ["embeddings", "mask"],
