@@ -16,6 +16,8 @@ RATIOS = {
     "attention_ours_over_sdpa": ratios.attention_ours_over_sdpa,
     "grader_overhead": ratios.grader_overhead,
     "autograde_per_min_per_worker": ratios.autograde_per_min_per_worker,
+    "autograde_dask_2_over_local_1": ratios.autograde_dask_2_over_local_1,
+    "autograde_seconds_per_chapter": ratios.autograde_seconds_per_chapter,
 }
 
 

@@ -97,27 +97,84 @@ def _timed_check(chapter: str, env: dict) -> float:
     return time.perf_counter() - start
 
 
-def autograde_per_min_per_worker(workers: int = 2, students: int = 4) -> dict:
-    """Classroom autograde throughput: submissions of chapter 00 graded per minute, per worker."""
+def _class_of(root: Path, students: int, chapters: list[str]) -> Path | str:
+    """A classroom course of `students` correct submissions per chapter; the reason if init failed."""
     import shutil
 
-    with tempfile.TemporaryDirectory(prefix="bench-classroom-") as tmp:
-        course = Path(tmp) / "course"
-        init = subprocess.run([sys.executable, "-m", "grader", "classroom", "init", str(course)],
-                              cwd=REPO_ROOT, capture_output=True, text=True)
-        if init.returncode != 0:
-            return {"value": None, "reason": "classroom init unavailable: " + (init.stderr.strip()[-200:] or "?")}
+    course = root / "course"
+    init = subprocess.run([sys.executable, "-m", "grader", "classroom", "init", str(course), "--chapters", *chapters],
+                          cwd=REPO_ROOT, capture_output=True, text=True)
+    if init.returncode != 0:
+        return "classroom init unavailable: " + (init.stderr.strip()[-200:] or "?")
+    for chapter in chapters:
         for index in range(students):
-            folder = course / "submitted" / f"student{index:02d}" / "00_start_here"
+            folder = course / "submitted" / f"student{index:02d}" / chapter
             folder.mkdir(parents=True)
-            shutil.copy(solution_notebook("00_start_here"), folder / "00_start_here.ipynb")
-        start = time.perf_counter()
-        graded = subprocess.run([sys.executable, "-m", "grader", "classroom", "autograde", str(course),
-                                 "--assignment", "00_start_here", "--workers", str(workers)],
-                                cwd=REPO_ROOT, capture_output=True, text=True)
-        seconds = time.perf_counter() - start
-        if graded.returncode != 0:
-            return {"value": None, "reason": "classroom autograde failed: " + graded.stderr.strip()[-200:]}
+            shutil.copy(solution_notebook(chapter), folder / f"{chapter}.ipynb")
+    return course
+
+
+def _timed_autograde(course: Path, *options: str) -> tuple[float, str | None]:
+    """Seconds for one `classroom autograde` run (every submission regraded); the error if it failed."""
+    start = time.perf_counter()
+    graded = subprocess.run([sys.executable, "-m", "grader", "classroom", "autograde", str(course), "--force",
+                             "--no-feedback", *options], cwd=REPO_ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    return seconds, (None if graded.returncode == 0 else "classroom autograde failed: " + graded.stderr[-200:])
+
+
+def autograde_per_min_per_worker(workers: int = 2, students: int = 4) -> dict:
+    """Classroom autograde throughput: submissions of chapter 00 graded per minute, per worker."""
+    with tempfile.TemporaryDirectory(prefix="bench-classroom-") as tmp:
+        course = _class_of(Path(tmp), students, ["00_start_here"])
+        if isinstance(course, str):
+            return {"value": None, "reason": course}
+        seconds, error = _timed_autograde(course, "--workers", str(workers))
+    if error:
+        return {"value": None, "reason": error}
     per_minute = students / seconds * 60
     return {"value": round(per_minute / workers, 2), "submissions_per_min": round(per_minute, 2),
             "workers": workers, "submissions": students, "seconds": round(seconds, 1)}
+
+
+def autograde_dask_2_over_local_1(students: int = 10) -> dict:
+    """Speed-up of two Dask workers (`--scheduler local:2`) over one local worker, same submissions.
+
+    Both runs grade the same class of chapter 00 submissions, sandboxed, one
+    after the other in this run; the Dask time includes starting its cluster.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-dask-") as tmp:
+        course = _class_of(Path(tmp), students, ["00_start_here"])
+        if isinstance(course, str):
+            return {"value": None, "reason": course}
+        local, error = _timed_autograde(course, "--workers", "1")
+        dask, error = (local, error) if error else _timed_autograde(course, "--scheduler", "local:2")
+    if error:
+        return {"value": None, "reason": error}
+    return {"value": round(local / dask, 2), "local_1_seconds": round(local, 1), "dask_2_seconds": round(dask, 1),
+            "submissions": students, "goal": ">= 1.6"}
+
+
+def autograde_seconds_per_chapter() -> dict:
+    """Seconds to autograde one correct submission of each chapter (sandboxed, one worker).
+
+    grader/README.md's capacity table is computed from these: the value is
+    the sum, the grading time of one student's whole course.
+    """
+    import json
+
+    chapters = chapter_names()
+    with tempfile.TemporaryDirectory(prefix="bench-chapters-") as tmp:
+        course = _class_of(Path(tmp), 1, chapters)
+        if isinstance(course, str):
+            return {"value": None, "reason": course}
+        graded = subprocess.run([sys.executable, "-m", "grader", "classroom", "autograde", str(course), "--workers",
+                                 "1", "--no-feedback", "--json"], cwd=REPO_ROOT, capture_output=True, text=True)
+    if graded.returncode != 0:
+        return {"value": None, "reason": "classroom autograde failed: " + graded.stderr[-200:]}
+    outcomes = json.loads(graded.stdout)
+    per_chapter = {o["assignment"]: round(o["seconds"], 1) for o in outcomes}
+    full_marks = all(o["score"] == o["max_score"] or o["reason"].endswith("to grade in formgrader")
+                     for o in outcomes)
+    return {"value": round(sum(per_chapter.values()), 1), "per_chapter": per_chapter,
+            "solutions_scored_full_auto_marks": full_marks}

@@ -5,9 +5,11 @@ instructor uses nbgrader's own commands and formgrader, with our hardened
 configuration in ``DIR/nbgrader_config.py``. ``python -m grader classroom
 autograde DIR`` grades every submission: it checks and backs up the gradebook
 first (``grader.gradebook``), runs one worker process per submission
-(``grader.classroom_worker``, ``--workers`` at a time), each student's kernel
-in the sandbox (``grader.sandbox``), then writes feedback without hidden tests
-and prints a student x assignment table with a reason for every zero
+(``grader.classroom_worker``, ``--workers`` at a time) or sends each to a Dask
+cluster (``--scheduler``, ``grader.cluster``), each student's kernel in the
+sandbox (``grader.sandbox``), journals every result so an interrupted run
+resumes (``grader.journal``), then writes feedback without hidden tests and
+prints a student x assignment table with a reason for every zero
 (``grader.outcomes``). ``python -m grader classroom restore DIR`` puts a
 backup back. See grader/README.md for a whole term.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -31,9 +34,12 @@ from grader.gradebook import (  # noqa: F401
     backups,
     db_url,
     gradebook_problem,
+    has_submission,
     restore,
     student_ids,
+    submission_score,
 )
+from grader.journal import Journal, submission_digest
 from grader.outcomes import Outcome, public_dict
 from grader.outcomes import table as _table
 from grader.paths import SOLUTIONS_DIR, chapter_names
@@ -57,6 +63,7 @@ configure(get_config(), Path(__file__).resolve().parent)  # noqa: F821
 def configure(c, root: Path, *, sandbox: dict | None = None, sandbox_required: bool = False) -> None:
     """Fill an nbgrader Config for the course at ``root`` (used by nbgrader_config.py and by us)."""
     from grader.config import hardened_config
+    from grader.grader_notes import ShowGraderNotes
     from grader.sandbox import availability_problem
 
     if sandbox is None:
@@ -68,9 +75,13 @@ def configure(c, root: Path, *, sandbox: dict | None = None, sandbox_required: b
         sandbox = {} if problem else {"slot": 0, "mpl_cache": _matplotlib_cache(root)}
     c.merge(hardened_config(root, sandbox=sandbox))
     c.CourseDirectory.db_url = db_url(root)
+    # Graders see each essay's rubric and model answer in formgrader; feedback drops them again.
+    c.Autograde.autograde_preprocessors = list(c.Autograde.autograde_preprocessors) + [ShowGraderNotes]
+    c.ShowGraderNotes.source_dir = str(root / "source")
     c.GenerateFeedback.preprocessors = [
         "nbgrader.preprocessors.GetGrades",
         "grader.preprocessors.HideHiddenTests",
+        "grader.grader_notes.DropGraderNotes",
         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     ]
 
@@ -126,10 +137,16 @@ def submissions(course: Path, assignment: str | None = None,
 
 
 def autograde(course: Path, *, assignment: str | None = None, students: list[str] | None = None,
-              workers: int = 2, sandbox: bool = True,
+              workers: int = 2, scheduler: str | None = None, sandbox: bool = True, force: bool = False,
               memory: int | None = None, cell_timeout: int | None = None, notebook_timeout: int | None = None,
-              feedback: bool = True, log=print) -> list[Outcome]:
-    """Grade every submission; never stops at one failure. Raises ClassroomError before writing anything."""
+              feedback: bool = True, log=print, progress: bool = False) -> list[Outcome]:
+    """Grade every submission; never stops at one failure. Raises ClassroomError before writing anything.
+
+    Without ``scheduler`` submissions are graded by ``workers`` local worker
+    processes; with one (``tcp://HOST:PORT`` or ``local:N``) by a Dask cluster
+    (``grader.cluster``). Submissions graded before and unchanged since are
+    skipped unless ``force``; ``progress`` draws a bar on stderr.
+    """
     from grader.sandbox import availability_problem
 
     course = course.resolve()
@@ -140,54 +157,132 @@ def autograde(course: Path, *, assignment: str | None = None, students: list[str
     if problem:
         raise ClassroomError(f"{problem}; nothing was written. Restore the latest backup with: "
                              f"python -m grader classroom restore {course}")
-    if sandbox:
+    if sandbox and scheduler is None:  # on a cluster, each worker checks its own sandbox
         problem = availability_problem()
         if problem:
             raise ClassroomError(f"cannot sandbox student code: {problem}")
     known = set(assignment_names(db_url(course), COURSE_ID))
     if assignment is not None and assignment not in known:
         raise ClassroomError(f"no assignment {assignment!r} in the gradebook; known: {', '.join(sorted(known))}")
-    jobs = submissions(course, assignment, students)
+    client = None
+    if scheduler is not None:
+        from grader.cluster import connect
+
+        client = connect(scheduler)  # before anything is written: unreachable means nothing changes
+    try:
+        return _autograde(course, submissions(course, assignment, students), known, client=client,
+                          workers=workers, force=force, feedback=feedback, log=log, progress=progress,
+                          options={"sandbox": sandbox, "memory": memory, "cell_timeout": cell_timeout,
+                                   "notebook_timeout": notebook_timeout})
+    finally:
+        if client is not None:
+            _close(client)
+
+
+def _autograde(course: Path, jobs: list[tuple[str, str]], known: set[str], *, client, workers: int,
+               force: bool, feedback: bool, log, progress: bool, options: dict) -> list[Outcome]:
     backup = backup_gradebook(course)
     log(f"Backed up the gradebook to {backup.relative_to(course)}")
-    state = course / STATE_DIR
-    (state / "logs").mkdir(parents=True, exist_ok=True)
-    mpl_cache = _matplotlib_cache(course) if sandbox else None
-    options = {"sandbox": sandbox, "memory": memory, "cell_timeout": cell_timeout,
-               "notebook_timeout": notebook_timeout, "mpl_cache": mpl_cache}
-    slots = Slots(max(1, workers))
+    (course / STATE_DIR / "logs").mkdir(parents=True, exist_ok=True)
+    journal = Journal(course)
+    digests = {job: submission_digest(course, *job) for job in jobs}
+    skipped = [] if force else _unchanged(course, jobs, digests, journal)
+    if skipped:
+        log(f"Skipping {len(skipped)} submission(s) graded before and unchanged since (--force regrades them)")
+    todo = [job for job in jobs if job not in {(o.student, o.assignment) for o in skipped}]
     outcomes: list[Outcome] = []
     lock = threading.Lock()
     started = time.monotonic()
+    bar = _progress_bar(len(todo)) if progress else None
+    say = (lambda line: bar.write(line, file=sys.stderr)) if bar is not None else log
 
-    def run(job: tuple[str, str]) -> Outcome:
-        student, assignment_id = job
-        with slots.take() as slot:
-            if assignment_id not in known:
-                outcome = Outcome(student, assignment_id, status="failed",
-                                  reason=f"not an assignment of this course (known: {', '.join(sorted(known))})")
-            else:
-                outcome = run_in_worker(course, student, assignment_id, slot, options)
+    def record(outcome: Outcome) -> None:
         with lock:
+            journal.append(outcome, digests[(outcome.student, outcome.assignment)])
             outcomes.append(outcome)
             done = len(outcomes)
-        log(f"[{done}/{len(jobs)}] {student} {assignment_id}: "
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(failures=sum(o.status != "graded" for o in outcomes), refresh=False)
+        say(f"[{done}/{len(todo)}] {outcome.student} {outcome.assignment}: "
             f"{outcome.score:g}/{outcome.max_score:g} ({outcome.seconds:.0f} s)"
             + (f" - {outcome.reason}" if outcome.reason and outcome.score < outcome.max_score else ""))
-        return outcome
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        list(pool.map(run, jobs))
+    unknown = [job for job in todo if job[1] not in known]
+    for student, assignment_id in unknown:
+        record(Outcome(student, assignment_id, status="failed",
+                       reason=f"not an assignment of this course (known: {', '.join(sorted(known))})"))
+    todo = [job for job in todo if job not in unknown]
+    try:
+        if client is not None:
+            from grader.cluster import grade_on_cluster
+
+            grade_on_cluster(client, course, todo, options, record)
+        else:
+            options = dict(options, mpl_cache=_matplotlib_cache(course) if options["sandbox"] else None)
+            _grade_locally(course, todo, workers, options, record)
+    finally:
+        if bar is not None:
+            bar.close()
     elapsed = time.monotonic() - started
-    outcomes.sort(key=lambda o: (o.student, o.assignment))
+    new = sorted(outcomes, key=lambda o: (o.student, o.assignment))
     if feedback:
-        _feedback(course, outcomes, log)
-    report = state / f"autograde-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
-    report.write_text(json.dumps({"seconds": elapsed, "workers": workers, "sandbox": sandbox,
-                                  "outcomes": [public_dict(o) for o in outcomes]}, indent=1))
-    log(f"Graded {len(outcomes)} submission(s) in {elapsed:.0f} s with {workers} worker(s); report: "
-        f"{report.relative_to(course)}")
-    return outcomes
+        _feedback(course, new, log)
+    everything = sorted(new + skipped, key=lambda o: (o.student, o.assignment))
+    report = course / STATE_DIR / f"autograde-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
+    where = f"on the Dask cluster at {client.scheduler.address}" if client is not None else f"with {workers} worker(s)"
+    report.write_text(json.dumps({"seconds": elapsed, "workers": workers, "sandbox": options["sandbox"],
+                                  "cluster": client.scheduler.address if client is not None else None,
+                                  "outcomes": [public_dict(o) for o in everything]}, indent=1))
+    log(f"Graded {len(new)} submission(s) in {elapsed:.0f} s {where}; report: {report.relative_to(course)}")
+    return everything
+
+
+def _grade_locally(course: Path, jobs: list[tuple[str, str]], workers: int, options: dict, record) -> None:
+    slots = Slots(max(1, workers))
+
+    def run(job: tuple[str, str]) -> None:
+        with slots.take() as slot:
+            record(run_in_worker(course, job[0], job[1], slot, options))
+
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
+        for future in [pool.submit(run, job) for job in jobs]:
+            future.result()
+    except BaseException:  # Ctrl-C: start nothing new; what is running finishes and is recorded
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _unchanged(course: Path, jobs: list[tuple[str, str]], digests: dict, journal: Journal) -> list[Outcome]:
+    """Outcomes of submissions graded before, unchanged since, and still in the gradebook."""
+    entries = journal.entries()
+    url = db_url(course)
+    unchanged = []
+    for job in jobs:
+        entry = entries.get(job)
+        if (entry is None or entry["digest"] != digests[job] or entry["outcome"]["status"] != "graded"
+                or not has_submission(url, COURSE_ID, job[1], job[0])):
+            continue
+        outcome = Outcome(**entry["outcome"])
+        outcome.score, outcome.max_score = submission_score(url, COURSE_ID, job[1], job[0])
+        outcome.add_note(NoteKind.INFO, "unchanged since it was last graded; not regraded")
+        unchanged.append(outcome)
+    return unchanged
+
+
+def _progress_bar(total: int):
+    from tqdm import tqdm
+
+    return tqdm(total=total, file=sys.stderr, unit="submission", dynamic_ncols=True, mininterval=1.0)
+
+
+def _close(client) -> None:
+    cluster = client.cluster
+    client.close()
+    if cluster is not None:
+        cluster.close()
 
 
 def _feedback(course: Path, outcomes: list[Outcome], log) -> None:

@@ -37,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--assignment", help="only this assignment (default: all)")
     grade.add_argument("--student", action="append", help="only this student (repeat for more)")
     grade.add_argument("--workers", type=int, default=2, help="submissions graded at once (default: 2)")
+    grade.add_argument("--scheduler", metavar="ADDRESS",
+                       help="grade on a Dask cluster: tcp://HOST:PORT of a running `dask scheduler`, "
+                            "or local:N for a cluster of N worker processes on this machine")
+    grade.add_argument("--force", action="store_true",
+                       help="regrade submissions that were graded before and have not changed")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code without the sandbox (only for code you trust)")
     grade.add_argument("--memory", type=_size, default=None, help="memory limit per kernel, e.g. 2G (default)")
@@ -47,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     back = actions.add_parser("restore", help="replace the gradebook with a backup (default: the newest good one)")
     back.add_argument("course", type=Path)
     back.add_argument("backup", nargs="?", help="a file name in COURSE/backups/")
+    from grader.hub_cli import add_hub_commands
+    add_hub_commands(actions)  # hub, roster
     return parser
 
 
@@ -121,6 +128,10 @@ def _release(args: argparse.Namespace) -> int:
 
 def _classroom(args: argparse.Namespace) -> int:
     from grader import classroom
+    from grader.hub_cli import HUB_ACTIONS, run_hub_command
+
+    if args.action in HUB_ACTIONS:
+        return run_hub_command(args)
 
     try:
         if args.action == "init":
@@ -134,7 +145,7 @@ def _classroom(args: argparse.Namespace) -> int:
         else:
             outcomes = classroom.autograde(
                 args.course, assignment=args.assignment, students=args.student, workers=args.workers,
-                sandbox=not args.no_sandbox,
+                scheduler=args.scheduler, force=args.force, sandbox=not args.no_sandbox, progress=True,
                 memory=args.memory, cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
                 feedback=not args.no_feedback, log=(lambda line: print(line, file=sys.stderr, flush=True)))
             if args.json:
@@ -146,6 +157,10 @@ def _classroom(args: argparse.Namespace) -> int:
     except classroom.ClassroomError as error:
         print(f"Cannot {args.action}: {error}", file=sys.stderr)
         return EXIT_UNGRADABLE
+    except KeyboardInterrupt:
+        print("Interrupted: every submission graded so far is in the gradebook; run the same command "
+              "again to grade the rest.", file=sys.stderr)
+        return 130
     return 0
 
 

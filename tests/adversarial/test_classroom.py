@@ -44,7 +44,10 @@ def sandbox():
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory, sandbox):
     """The class, graded once even when pytest-xdist spreads these tests over several workers."""
-    shared = tmp_path_factory.getbasetemp().parent / "adversarial-class"
+    # Under pytest-xdist each worker's basetemp sits in this run's folder, which all workers share;
+    # without xdist basetemp is that folder (its parent would be shared with earlier runs).
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "adversarial-class"
     shared.mkdir(exist_ok=True)
     course, done = shared / "course", shared / "outcomes.json"
     with FileLock(str(shared / "lock")):
@@ -181,7 +184,7 @@ def test_rerun_keeps_manual_grades_without_sandbox(graded_class):
         grade.manual_score = 1.5
         gradebook.db.commit()
     outcomes = classroom.autograde(course, students=["blank"], workers=1, sandbox=False, feedback=False,
-                                   log=lambda line: None)
+                                   force=True, log=lambda line: None)
     assert [o.student for o in outcomes] == ["blank"]
     with Gradebook(db_url, COURSE_ID) as gradebook:
         grade = gradebook.find_grade("test_normalize_values", CHAPTER, CHAPTER, "blank")
