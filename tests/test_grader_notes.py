@@ -37,8 +37,13 @@ def _essays(notebook) -> dict[str, str]:
 
 
 def _note_lines(region: str) -> list[str]:
-    """Lines of a rubric long enough that finding one elsewhere cannot be chance."""
-    return [line.strip() for line in region.splitlines() if len(line.strip()) >= 40]
+    """Runs of eight words from a rubric's lines: long enough that a match elsewhere is no chance."""
+    runs = []
+    for line in region.splitlines():
+        words = _plain(line).split()
+        if len(words) >= 8:
+            runs.append(" ".join(words[:8]))
+    return runs
 
 
 def test_every_essay_has_a_rubric_and_model_answer_to_show():
@@ -93,7 +98,7 @@ def test_formgrader_copy_has_the_rubric_and_the_release_and_feedback_do_not(tmp_
             note = autograded.cells[index + 1]
             assert is_grader_note(note) and essays[grade_id(cell)] in note.source
 
-    lines = [_plain(line) for region in essays.values() for line in _note_lines(region)]
+    lines = [run for region in essays.values() for run in _note_lines(region)]
     assert lines
     release = "\n".join(cell.source for path in (chapter_notebook(CHAPTER), course / "release" / CHAPTER /
                                                   f"{CHAPTER}.ipynb")
@@ -108,11 +113,9 @@ def test_formgrader_copy_has_the_rubric_and_the_release_and_feedback_do_not(tmp_
 
 
 def _plain(text: str) -> str:
-    """Markdown text without emphasis marks, list bullets and line breaks."""
-    text = re.sub(r"[*`_]|^\s*[-+] ", "", text, flags=re.MULTILINE)
-    return re.sub(r"\s+", " ", text).strip()
+    """Only the words, lower case: the same for a Markdown source and the HTML it renders to."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _page_text(page: str) -> str:
-    """What an HTML page shows as text, in the same form as ``_plain``."""
     return _plain(html.unescape(re.sub(r"<[^>]+>", " ", page)))
