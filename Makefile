@@ -50,15 +50,16 @@ lab: venv
 # their Binder-like timings (one pinned core) do not compete with other notebooks.
 test: venv system-packages
 	$(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -m "not browser" $(PYTEST_ARGS) tests
-	$(RUN) $(BIN)/python -m pytest -p no:xdist -m browser $(PYTEST_ARGS) tests/browser
+	$(RUN) $(BIN)/python -m pytest -p no:xdist -m browser $(PYTEST_ARGS) tests/browser tests/hub
 
 # Debian packages the tests drive: Chromium for the browser tests, bubblewrap for
-# the classroom sandbox. Installed only when missing.
+# the classroom sandbox, JupyterHub's proxy for the hub test. Installed only when missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
+	command -v configurable-http-proxy >/dev/null 2>&1 || missing="$$missing node-configurable-http-proxy"; \
 	command -v taskset >/dev/null 2>&1 && command -v prlimit >/dev/null 2>&1 || missing="$$missing util-linux"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
