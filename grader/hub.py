@@ -24,6 +24,7 @@ import json
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -133,6 +134,11 @@ def run(settings: HubSettings, log=print) -> int:
         f"(configuration: {config}); add students with `python -m grader classroom roster`.")
     command = [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(config)]
     process = subprocess.Popen(command, cwd=settings.state, env=hub_environment())
+
+    def stop(signum, frame):  # JupyterHub stops the users' servers, then the proxy, on SIGTERM
+        process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         return process.wait()
     except KeyboardInterrupt:

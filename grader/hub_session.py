@@ -39,9 +39,12 @@ def _check(result: int, what: str) -> None:
         raise OSError(error, f"{what}: {os.strerror(error)}")
 
 
+def _encode(text: str | None) -> bytes | None:
+    return text.encode() if text is not None else None
+
+
 def _mount(source: str | None, target: Path, fstype: str | None, flags: int, data: str | None = None) -> None:
-    encode = (lambda s: s.encode() if s is not None else None)
-    _check(_libc.mount(encode(source), str(target).encode(), encode(fstype), ctypes.c_ulong(flags), encode(data)),
+    _check(_libc.mount(_encode(source), str(target).encode(), _encode(fstype), ctypes.c_ulong(flags), _encode(data)),
            f"mount {source or fstype} on {target}")
 
 

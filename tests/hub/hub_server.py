@@ -137,9 +137,9 @@ class Hub:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)  # JupyterHub stops the servers it started
+            self.process.terminate()  # the command passes it on: JupyterHub stops the servers, then its proxy
             try:
-                self.process.wait(timeout=60)
+                self.process.wait(timeout=90)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()

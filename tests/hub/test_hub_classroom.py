@@ -11,14 +11,26 @@ from __future__ import annotations
 
 import html
 import json
+import pwd
 import re
 import time
+from pathlib import Path
 
 import pytest
 
 from grader.paths import solution_notebook
-from tests.hub.hub_page import (click_in_list, close_modal, formgrader_action, log_in, open_assignments_tab,
-                                open_notebook, run_in_terminal, save_notebook, set_cell_source, wait_for_file)
+from tests.hub.hub_page import (
+    click_in_list,
+    close_modal,
+    formgrader_action,
+    log_in,
+    open_assignments_tab,
+    open_notebook,
+    run_in_terminal,
+    save_notebook,
+    set_cell_source,
+    wait_for_file,
+)
 from tests.hub.hub_server import CHAPTER, ESSAY_ID, ESSAY_POINTS
 
 pytestmark = pytest.mark.browser
@@ -187,6 +199,8 @@ def test_student_cannot_read_another_students_work(classroom, browser, hub_artif
     accounts, hub = classroom.accounts, classroom.hub
     student1, student2 = accounts.students
     assert _submission(classroom, student1), "run after the term test: student 1 has submitted"
+    course = classroom.course.stat()  # the Unix permissions alone already refuse; the namespace hides it too
+    assert course.st_mode & 0o777 == 0o700 and course.st_uid == pwd.getpwnam(accounts.instructor).pw_uid
     context = browser.new_context()
     try:
         page = log_in(context, hub.url, student2, accounts.passwords[student2])
@@ -231,10 +245,7 @@ def test_logged_out_request_goes_to_the_login_page(classroom, browser, hub_artif
         context.close()
 
 
-def _home(user: str):
-    import pwd
-    from pathlib import Path
-
+def _home(user: str) -> Path:
     return Path(pwd.getpwnam(user).pw_dir)
 
 
