@@ -49,6 +49,7 @@ CONTRACT: dict[str, dict[str, list[str]]] = {
     },
     "07_pretraining_finetuning_distillation": {
         "mean_pool": ["embeddings", "mask"],
+        "next_token_loss": ["logits", "ids", "mask"],
         "distillation_loss": ["student_logits", "teacher_logits", "labels", "T", "alpha"],
     },
     "08_scaling_up": {
