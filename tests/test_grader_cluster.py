@@ -225,3 +225,26 @@ def test_a_worker_without_a_sandbox_refuses_and_nothing_is_recorded(tmp_path, mo
     outcome = write_result(course, result)
     assert (outcome.student, outcome.status) == ("ann", "failed") and "bubblewrap" in outcome.reason
     assert (course / "gradebook.db").read_bytes() == before
+
+
+def test_ctrl_c_keeps_what_was_recorded_and_the_next_run_resumes(tmp_path):
+    honest = next(s for s in STUDENTS if s.name == "honest")
+    class_of_four = [type(honest)(f"pupil{i}", honest.trick, honest.defence, 3, honest.files) for i in range(4)]
+    course = _course(tmp_path, class_of_four)
+    run = _cli("classroom", "autograde", str(course), "--scheduler", "local:2", "--no-feedback")
+    for line in run.stderr:
+        if re.search(r"\[1/\d+\] ", line):
+            run.send_signal(signal.SIGINT)
+            break
+    _, err = run.communicate(timeout=300)
+    assert run.returncode == 130 and "Interrupted" in err, err[-2000:]
+    recorded = len(Journal(course).path.read_text().splitlines())
+    assert 1 <= recorded < 4, recorded
+    assert _integrity(course) == ("ok", [])
+    again = _cli("classroom", "autograde", str(course), "--scheduler", "local:2", "--no-feedback", "--json")
+    out, err = again.communicate(timeout=600)
+    assert again.returncode == 0 and f"Skipping {recorded} submission(s)" in err, err[-2000:]
+    outcomes = json.loads(out)
+    assert sorted(o["student"] for o in outcomes) == [s.name for s in class_of_four]
+    assert all(o["score"] == 3 for o in outcomes)
+    assert len(Journal(course).path.read_text().splitlines()) == 4, "the rest graded once, nothing twice"
