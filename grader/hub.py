@@ -121,6 +121,9 @@ c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180
 c.JupyterHub.cleanup_servers = True
+# JupyterHub stops its proxy while the servers are still stopping, then retries removing their
+# routes for half a minute; `classroom hub` stops the proxy itself once JupyterHub has exited.
+c.JupyterHub.cleanup_proxy = False
 '''
 
 
@@ -144,6 +147,8 @@ def run(settings: HubSettings, log=print) -> int:
     except KeyboardInterrupt:
         process.terminate()
         return process.wait()
+    finally:
+        _stop_proxy(settings.state / "proxy.pid")
 
 
 def hub_environment() -> dict[str, str]:
@@ -165,6 +170,16 @@ def _check_proxy() -> None:
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
         raise ClassroomError(f"{proxy} does not start: {lines[0] if lines else result.returncode}")
+
+
+def _stop_proxy(pid_file: Path) -> None:
+    try:
+        pid = int(pid_file.read_text().strip())
+        if "configurable-http-proxy" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
+            os.kill(pid, signal.SIGTERM)
+        pid_file.unlink()
+    except (OSError, ValueError):
+        pass  # not started, or already gone
 
 
 def _prepare_exchange(exchange: Path, uid: int, gid: int) -> None:

@@ -56,9 +56,11 @@ class Accounts:
             if not account_exists(name):
                 continue
             uid = pwd.getpwnam(name).pw_uid
-            for process in psutil.process_iter(["uids"]):  # a server the hub failed to stop
-                if process.info["uids"] and process.info["uids"].real == uid:
-                    process.kill()
+            # a server or kernel the hub failed to stop: userdel refuses an account with running processes
+            left = [p for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == uid]
+            for process in left:
+                process.kill()
+            psutil.wait_procs(left, timeout=10)
             remove_account(name)
         subprocess.run(["groupdel", students_group(course)], capture_output=True)
 
@@ -105,6 +107,7 @@ class Hub:
 
     def __init__(self, course: Path, exchange: Path, state: Path, instructor: str, log_path: Path):
         self.port = free_port()
+        self.state = state
         self.log_path = log_path
         self._log = open(log_path, "w")
         command = [sys.executable, "-m", "grader", "classroom", "hub", str(course), "--port", str(self.port),
@@ -140,7 +143,9 @@ class Hub:
             self.process.terminate()  # the command passes it on: JupyterHub stops the servers, then its proxy
             try:
                 self.process.wait(timeout=90)
-            except subprocess.TimeoutExpired:
+            except subprocess.TimeoutExpired:  # the command and JupyterHub share a process group; the proxy has its own
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+                from grader.hub import _stop_proxy
+                _stop_proxy(self.state / "proxy.pid")
         self._log.close()
