@@ -50,12 +50,14 @@ CONTRACT: dict[str, dict[str, list[str]]] = {
     "07_pretraining_finetuning_distillation": {
         "mean_pool": ["embeddings", "mask"],
         "next_token_loss": ["logits", "ids", "mask"],
+        "freeze_body": ["model"],  # graded since issue 17; CURRICULUM.md does not name it
         "distillation_loss": ["student_logits", "teacher_logits", "labels", "T", "alpha"],
     },
     "08_scaling_up": {
         "average_gradients": ["model"],
         "shard_indices": ["n", "rank", "world_size"],
         "accumulated_step": ["model", "loss_fn", "micro_batches", "optimizer"],
+        # graded since issue 17; CURRICULUM.md does not name it
         "mixed_precision_step": ["model", "loss_fn", "x", "y", "optimizer", "scaler", "device_type", "dtype"],
     },
     "09_privacy_and_security": {

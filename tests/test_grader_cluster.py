@@ -30,6 +30,7 @@ from grader.journal import Journal
 from grader.remote_grading import grade_remotely
 from tests.adversarial.classroom_cases import STUDENTS
 from tests.adversarial.test_classroom import CHAPTER, graded_class, sandbox  # noqa: F401 (fixtures)
+from tests.classroom_helpers import sandboxed_course, submit
 
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("dask-cluster")]
 DASK = Path(sys.executable).parent / "dask"
@@ -92,13 +93,8 @@ def cluster(tmp_path):
 
 
 def _course(root: Path, students) -> Path:
-    course = root / "course"
-    classroom.init(course, [CHAPTER])
-    for student in students:
-        folder = course / "submitted" / student.name / CHAPTER
-        folder.mkdir(parents=True)
-        for name, content in student.files.items():
-            (folder / name).write_bytes(content)
+    course = sandboxed_course(root, [CHAPTER])
+    submit(course, CHAPTER, students)
     return course
 
 
@@ -140,7 +136,7 @@ def _integrity(course: Path) -> tuple[str, list]:
     return check, duplicates
 
 
-def test_a_dask_cluster_grades_every_submission_as_the_local_workers_do(tmp_path, cluster, graded_class):
+def test_a_dask_cluster_grades_every_submission_as_the_local_workers_do(tmp_path, cluster, graded_class):  # noqa: F811
     local_course, local, _ = graded_class
     course = _course(tmp_path, NAMED)
     run = _cli("classroom", "autograde", str(course), "--scheduler", cluster.address, "--json")
@@ -178,7 +174,7 @@ def test_a_dask_cluster_grades_every_submission_as_the_local_workers_do(tmp_path
     assert _integrity(course) == ("ok", [])
 
 
-def test_a_worker_killed_mid_batch_loses_nothing_and_records_nothing_twice(tmp_path, cluster, graded_class):
+def test_a_worker_killed_mid_batch_loses_nothing_and_records_nothing_twice(tmp_path, cluster, graded_class):  # noqa: F811
     _, local, _ = graded_class
     course = _course(tmp_path, KILL_CLASS)
     run = _cli("classroom", "autograde", str(course), "--scheduler", cluster.address, "--no-feedback", "--json")

@@ -25,7 +25,7 @@ from grader.grader_notes import (
     solution_region,
 )
 from grader.paths import chapter_notebook, solution_notebook
-from grader.sandbox import availability_problem
+from tests.classroom_helpers import sandboxed_course
 
 CHAPTER = "10_fairness_and_bias"
 ANSWER = "My own answer: the aggregate and the per-department view answer different questions."
@@ -75,11 +75,7 @@ def test_notes_follow_each_answer_and_forged_notes_are_dropped(tmp_path):
 
 @pytest.mark.notebook
 def test_formgrader_copy_has_the_rubric_and_the_release_and_feedback_do_not(tmp_path):
-    problem = availability_problem()
-    if problem:
-        pytest.fail(f"this test grades in the classroom sandbox: {problem}")
-    course = tmp_path / "course"
-    classroom.init(course, [CHAPTER])
+    course = sandboxed_course(tmp_path, [CHAPTER])
     learner = nbformat.read(course / "release" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
     for cell in learner.cells:
         if is_hand_graded_answer(cell):

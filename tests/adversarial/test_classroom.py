@@ -27,6 +27,7 @@ from grader.paths import REPO_ROOT, solution_notebook
 from grader.preprocessors import split_hidden
 from grader.sandbox import availability_problem
 from tests.adversarial.classroom_cases import STUDENTS, probe
+from tests.classroom_helpers import submit
 
 pytestmark = pytest.mark.notebook
 CHAPTER = "00_start_here"
@@ -55,11 +56,7 @@ def graded_class(tmp_path_factory, sandbox):
             if course.exists():
                 shutil.rmtree(course)
             classroom.init(course, [CHAPTER])
-            for student in STUDENTS:
-                folder = course / "submitted" / student.name / CHAPTER
-                folder.mkdir(parents=True)
-                for name, content in student.files.items():
-                    (folder / name).write_bytes(content)
+            submit(course, CHAPTER, STUDENTS)
             lines: list[str] = []
             outcomes = classroom.autograde(course, workers=2, cell_timeout=60, notebook_timeout=240,
                                            log=lines.append)
