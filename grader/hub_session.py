@@ -50,6 +50,11 @@ def _mount(source: str | None, target: Path, fstype: str | None, flags: int, dat
 
 def enter_namespace(*, hide: list[Path], binds: list[tuple[Path, Path, bool]], private_tmp: bool) -> None:
     """The mounts described in the module docstring, in the current process (must be root)."""
+    binds = sorted(binds, key=lambda bind: len(bind[1].parts))  # a folder before the folders bound inside it
+    targets = [target for _, target, _ in binds]
+    # A folder hidden inside a bound one (solutions/ inside the repository) is covered after the binds.
+    hide_first = [f for f in hide if not any(t == f or t in f.parents for t in targets)]
+    hide_after = [f for f in hide if f not in hide_first]
     _check(_libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
     _mount(None, Path("/"), None, MS_REC | MS_PRIVATE)  # nothing below propagates back to the host
     STAGE.mkdir(mode=0o700, exist_ok=True)
@@ -62,7 +67,7 @@ def enter_namespace(*, hide: list[Path], binds: list[tuple[Path, Path, bool]], p
         if read_only:
             _mount(None, spot, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID)
         staged.append((spot, target))
-    for folder in hide:
+    for folder in hide_first:
         if folder.is_dir():
             _mount("hidden", folder, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
     if private_tmp:
@@ -70,9 +75,12 @@ def enter_namespace(*, hide: list[Path], binds: list[tuple[Path, Path, bool]], p
     for spot, target in staged:
         target.mkdir(parents=True, exist_ok=True)  # inside a tmpfs just mounted, never on the host's disk
         _mount(str(spot), target, None, MS_MOVE)
-    for folder in hide:  # the covers stay empty and unwritable once the binds are in
+    for folder in hide_first:  # the covers stay empty and unwritable once the binds are in
         if folder.is_dir():
             _mount(None, folder, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=0755")
+    for folder in hide_after:
+        if folder.is_dir():
+            _mount("hidden", folder, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
     _check(_libc.umount2(str(STAGE).encode(), 2), "umount stage")  # MNT_DETACH
 
 
@@ -111,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     binds = [_bind(b, True) for b in args.ro_bind] + [_bind(b, False) for b in args.bind]
     enter_namespace(hide=args.hide, binds=binds, private_tmp=args.private_tmp)
     entry = become(args.user)
-    os.chdir(args.chdir or entry.pw_dir)
+    workdir = args.chdir or Path(entry.pw_dir)
+    os.chdir(workdir if workdir.is_dir() else "/")
     os.execvp(command[0], command)
     return 1  # not reached
 

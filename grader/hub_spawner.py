@@ -22,15 +22,43 @@ from grader.paths import REPO_ROOT, SOLUTIONS_DIR
 
 EXCHANGE_INSIDE = Path("/srv/nbgrader/exchange")  # nbgrader's default Exchange.root
 CONFIG_INSIDE = Path("/srv/nbgrader/config")
+PRIVATE_TMP = Path("/tmp")  # each server gets an empty one
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 
 
 def unreachable_ancestor(path: Path) -> Path | None:
     """The highest folder above `path` that other users cannot traverse (root's home, here), or None."""
     for parent in reversed(path.parents):
-        if parent != Path("/") and not os.stat(parent).st_mode & 0o001:
+        if parent != Path("/") and parent.exists() and not os.stat(parent).st_mode & 0o001:
             return parent
     return None
+
+
+def server_command(user: str, *, instructor: bool, course: Path, exchange: Path, config_root: Path) -> list[str]:
+    """`grader.hub_session` with the mounts for this user's role, then `jupyterhub-singleuser`."""
+    role = "instructor" if instructor else "student"
+    binds = [f"--bind={exchange}:{EXCHANGE_INSIDE}", f"--ro-bind={config_root / role}:{CONFIG_INSIDE}"]
+    hide = [Path("/srv")]
+    # What every server must reach (the interpreter, the course's packages and venv), and, for the
+    # instructor, the course folder: where a folder above them is closed to other users (root's home)
+    # it is hidden and they are bound back; so are they when /tmp, made private, holds them.
+    needed = [(Path(sys.base_prefix).resolve(), False), (REPO_ROOT, False)]
+    if instructor:
+        needed.append((course, True))
+    for path, _ in needed:
+        blocked = unreachable_ancestor(path)
+        if blocked and blocked not in hide:
+            hide.append(blocked)
+    for path, writable in needed:
+        if any(cover == path or cover in path.parents for cover in [*hide, PRIVATE_TMP]):
+            binds.append(f"--{'bind' if writable else 'ro-bind'}={path}")
+    if not instructor:
+        hide += [course, SOLUTIONS_DIR, REPO_ROOT / ".git"]
+    command = [sys.executable, "-m", "grader.hub_session", f"--user={user}", "--private-tmp"]
+    command += [f"--hide={folder}" for folder in hide] + binds
+    if instructor:
+        command.append(f"--chdir={course}")
+    return command + ["--", str(Path(sys.executable).parent / "jupyterhub-singleuser")]
 
 
 class CourseSpawner(LocalProcessSpawner):
@@ -47,27 +75,8 @@ class CourseSpawner(LocalProcessSpawner):
         return None  # grader.hub_session switches user after it has set up the mounts
 
     def session_command(self) -> list[str]:
-        course = Path(self.course_dir)
-        role = "instructor" if self.is_instructor else "student"
-        hide: list[Path] = [Path("/srv")]
-        binds = [f"--bind={self.exchange_dir}:{EXCHANGE_INSIDE}",
-                 f"--ro-bind={Path(self.config_root) / role}:{CONFIG_INSIDE}"]
-        python_home = Path(sys.base_prefix).resolve()
-        blocked = unreachable_ancestor(python_home / "bin")
-        if blocked:
-            hide.append(blocked)
-            binds.append(f"--ro-bind={python_home}")
-        if self.is_instructor:
-            binds.append(f"--bind={course}")
-            workdir = course
-        else:
-            hide += [course, SOLUTIONS_DIR, REPO_ROOT / ".git"]
-            workdir = None
-        command = [sys.executable, "-m", "grader.hub_session", f"--user={self.user.name}", "--private-tmp"]
-        command += [f"--hide={folder}" for folder in hide] + binds
-        if workdir:
-            command.append(f"--chdir={workdir}")
-        return command + ["--", str(Path(sys.executable).parent / "jupyterhub-singleuser")]
+        return server_command(self.user.name, instructor=self.is_instructor, course=Path(self.course_dir),
+                              exchange=Path(self.exchange_dir), config_root=Path(self.config_root))
 
     def get_env(self):
         env = super().get_env()

@@ -91,3 +91,25 @@ def test_cli_roster_on_a_folder_that_is_not_a_course(tmp_path):
     result = subprocess.run([sys.executable, "-m", "grader", "classroom", "roster", str(tmp_path), str(roster)],
                             capture_output=True, text=True)
     assert result.returncode == 2 and "Cannot roster" in result.stderr and "gradebook.db" in result.stderr
+
+
+def test_each_role_sees_what_it_needs_and_students_not_the_course(tmp_path):
+    from grader.hub_spawner import server_command
+    from grader.paths import REPO_ROOT, SOLUTIONS_DIR
+
+    paths = {"course": tmp_path / "course", "exchange": tmp_path / "exchange", "config_root": tmp_path / "config"}
+    for path in paths.values():
+        path.mkdir()
+    teacher = server_command("teach", instructor=True, **paths)
+    student = server_command("ada", instructor=False, **paths)
+    for command in (teacher, student):
+        assert command[command.index("--") + 1].endswith("jupyterhub-singleuser")
+        assert f"--bind={paths['exchange']}:/srv/nbgrader/exchange" in command
+        assert "--private-tmp" in command and "--hide=/srv" in command
+    assert f"--ro-bind={paths['config_root'] / 'instructor'}:/srv/nbgrader/config" in teacher
+    assert f"--ro-bind={paths['config_root'] / 'student'}:/srv/nbgrader/config" in student
+    assert f"--chdir={paths['course']}" in teacher
+    # pytest's tmp_path is under /tmp, which every server gets empty: the instructor's course is bound back
+    assert f"--bind={paths['course']}" in teacher and f"--bind={paths['course']}" not in student
+    for hidden in (paths["course"], SOLUTIONS_DIR, REPO_ROOT / ".git"):
+        assert f"--hide={hidden}" in student and f"--hide={hidden}" not in teacher
