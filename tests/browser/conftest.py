@@ -79,18 +79,7 @@ def lab(binder_bin, workspace, artifacts, binder_memory):
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium; run it, or "
-                    "deselect browser tests locally with -m 'not browser'")
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.lab_page import CHROMIUM_ARGS
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+# The `browser` fixture (headless Chromium) is in tests/conftest.py, shared with tests/hub/.
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Fixtures for the hub test: Chromium from the browser tests, and a classroom on a real JupyterHub."""
+"""Fixtures for the hub test: a classroom on a real JupyterHub (Chromium, `browser`, is in tests/conftest.py)."""
 from __future__ import annotations
 
 import os
@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import browser  # noqa: F401  (the same headless Debian Chromium)
 from tests.hub.hub_server import Accounts, Hub, expose_app, make_course
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
