@@ -150,6 +150,8 @@ def test_a_term_on_the_hub(classroom, browser, hub_artifacts):
         text = wait_for_file(output, r"exit status \d+", timeout_s=420)
         assert "exit status 0" in text, text
         steps.done("instructor_autogrades", started, teacher)
+        reports = sorted((classroom.course / ".grader").glob("autograde-*.json"))
+        assert reports and json.loads(reports[-1].read_text())["sandbox"] is True, "autograde ran without the sandbox"
         scores = _scores(classroom)
         assert scores[student1]["auto"] == scores[student1]["auto_max"] > 0, (scores, text)
         assert scores[student2]["auto"] == 0, (scores, text)
