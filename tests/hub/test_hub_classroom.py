@@ -158,11 +158,15 @@ def test_a_term_on_the_hub(classroom, browser, hub_artifacts):
 
         started = time.monotonic()
         submission_id = scores[student1]["notebook_id"]
-        formgrader.goto(f"{classroom.formgrader_url}/submissions/{submission_id}/")
+        # The page binds its score boxes once it has loaded the grades; typing before that is not saved.
+        with formgrader.expect_response(lambda r: "/formgrader/api/grades" in r.url, timeout=60_000):
+            formgrader.goto(f"{classroom.formgrader_url}/submissions/{submission_id}/")
+        formgrader.wait_for_load_state("networkidle")
         score_box = formgrader.locator(f"input.score#{ESSAY_ID}")
-        score_box.wait_for(timeout=60_000)
-        score_box.fill(str(ESSAY_POINTS))
-        score_box.press("Tab")
+        with formgrader.expect_response(lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT",
+                                        timeout=60_000):
+            score_box.fill(str(ESSAY_POINTS))
+            score_box.press("Tab")
         _wait_for(lambda: _scores(classroom)[student1]["essay"] == ESSAY_POINTS, "the essay grade to be saved")
         steps.done("instructor_grades_essay", started, formgrader)
 
