@@ -108,22 +108,27 @@ def _check(args: argparse.Namespace) -> int:
 
 def _release(args: argparse.Namespace) -> int:
     from grader.paths import chapter_names
-    from grader.release import drifting_chapters, release
+    from grader.release import drifting_chapters, release, translation_problems
 
     unknown = sorted(set(args.chapters) - set(chapter_names()))
     if unknown:
         print(f"Unknown chapter(s): {', '.join(unknown)}; known: {', '.join(chapter_names())}", file=sys.stderr)
         return EXIT_UNGRADABLE
+    untranslated = translation_problems(args.chapters or None)
+    for edition, trouble in untranslated.items():
+        print(f"Translation of {edition} is not up to date (edit docs/zh/catalogs/, see "
+              f"`python -m grader.translations status`): " + "; ".join(trouble))
     if args.check:
         drifting = drifting_chapters(args.chapters or None)
         if drifting:
             print("Out of sync with solutions/ (run `python -m grader release`): " + ", ".join(drifting))
+        if drifting or untranslated:
             return EXIT_DRIFT
         print("chapters/ is in sync with solutions/")
         return 0
     for chapter in release(args.chapters or None):
         print(f"released chapters/{chapter}")
-    return 0
+    return EXIT_DRIFT if untranslated else 0
 
 
 def _classroom(args: argparse.Namespace) -> int:
