@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="grade one saved notebook (the file is never modified)")
     check.add_argument("notebook", type=Path)
     check.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    check.add_argument("--lang", choices=["en", "zh"], help="language of the table (default: the notebook's edition)")
     check.add_argument("--cell-timeout", type=int, default=None, help="seconds per cell (default 180)")
     check.add_argument("--notebook-timeout", type=int, default=None, help="seconds per notebook (default 600)")
     release = commands.add_parser("release", help="regenerate chapters/ from solutions/")
@@ -95,7 +96,8 @@ def _check(args: argparse.Namespace) -> int:
     from grader.check import grade
 
     limits = {key: value for key, value in (("cell_timeout", args.cell_timeout),
-                                             ("notebook_timeout", args.notebook_timeout)) if value}
+                                             ("notebook_timeout", args.notebook_timeout),
+                                             ("language", args.lang)) if value}
     try:
         with _quiet_stderr():
             report = grade(args.notebook, **limits)

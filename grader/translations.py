@@ -96,7 +96,7 @@ def translated(notebook: NotebookNode, chapter: str, language: str = "zh") -> No
     for cell in copy.cells:
         if translatable(cell):
             cell.source = entries[cell.id]
-    copy.metadata["language"] = language
+    copy.metadata.setdefault("dlcourse", {})["language"] = language  # grader check answers in it
     return copy
 
 
