@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     init = actions.add_parser("init", help="create an nbgrader course folder from solutions/")
     init.add_argument("course", type=Path)
     init.add_argument("--chapters", nargs="*", help="only these chapters (default: all)")
+    init.add_argument("--lang", choices=["en", "zh"], default="en", help="the edition learners get (default: en)")
     grade = actions.add_parser("autograde", help="back up the gradebook, then grade every submission")
     grade.add_argument("course", type=Path)
     grade.add_argument("--assignment", help="only this assignment (default: all)")
@@ -142,7 +143,7 @@ def _classroom(args: argparse.Namespace) -> int:
 
     try:
         if args.action == "init":
-            chapters = classroom.init(args.course, args.chapters)
+            chapters = classroom.init(args.course, args.chapters, language=args.lang)
             print(f"Created the course {args.course.resolve()} with {len(chapters)} assignment(s): "
                   f"{', '.join(chapters)}. Next: see grader/README.md.")
         elif args.action == "restore":
