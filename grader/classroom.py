@@ -92,13 +92,13 @@ def init(course: Path, chapters: list[str] | None = None, language: str = "en") 
     With ``language`` another edition's text is the source, so learners get
     that edition; code, tests and points are the same in every edition.
     """
+    import nbformat
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
 
-    import nbformat
-
     from grader.course import copy_chapter_files, with_venv_on_path
+    from grader.i18n import tr
     from grader.translations import editions, problems, translated
 
     course = course.resolve()
@@ -123,6 +123,7 @@ def init(course: Path, chapters: list[str] | None = None, language: str = "en") 
             nbformat.write(translated(nbformat.read(source, as_version=4), chapter, language), source)
     c = Config()
     configure(c, course, sandbox={})
+    c.ClearSolutions.text_stub = tr("YOUR ANSWER HERE", language)
     api = NbGraderAPI(coursedir=CourseDirectory(config=c), config=c)
     api.log.setLevel(logging.ERROR)
     for chapter in chapters:

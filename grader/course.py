@@ -22,6 +22,7 @@ from grader.config import hardened_config
 from grader.errors import UngradableError
 from grader.notebooks import without_check_cell
 from grader.paths import IGNORED_NAMES, SOLUTIONS_DIR
+from grader.i18n import tr
 from grader.translations import catalog_path, translated
 
 STUDENT_ID = "learner"
@@ -70,6 +71,7 @@ def generation_key(chapter: str, keep_check_cell: bool, language: str = "en") ->
     digest = hashlib.sha256(f"{chapter}|{keep_check_cell}|{language}|{nbgrader.__version__}".encode())
     if language != "en":
         digest.update(catalog_path(chapter, language).read_bytes())
+        digest.update(Path(__file__).with_name("i18n.py").read_bytes())
     digest.update(Path(__file__).with_name("config.py").read_bytes())
     digest.update(Path(__file__).with_name("preprocessors.py").read_bytes())
     folder = SOLUTIONS_DIR / chapter
@@ -92,6 +94,7 @@ class ThrowawayCourse:
         self.chapter = chapter
         self.language = language  # another edition: the source's Markdown from its catalog (grader.translations)
         config = hardened_config(root, **config_options)
+        config.ClearSolutions.text_stub = tr("YOUR ANSWER HERE", language)  # the blank of a written answer
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
         self.api.log.setLevel(logging.ERROR)
         key = generation_key(chapter, keep_check_cell, language)

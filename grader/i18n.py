@@ -25,6 +25,7 @@ _ZH = {
         "尚未完成：YOUR CODE HERE 单元仍在抛出 NotImplementedError",
     "SystemExit: the code called sys.exit() or exit() during the test":
         "SystemExit：代码在测试期间调用了 sys.exit() 或 exit()",
+    "YOUR ANSWER HERE": "请在此处作答。",
     "({count} written answer(s) worth {points} points are graded by a person and count 0 here.)":
         "（{count} 道论述题共 {points} 分，由教师评分，此处计 0 分。）",
 }
