@@ -68,7 +68,9 @@ def test_chinese_chapter_runs_in_the_browser(chapter, lab, browser, artifacts, b
         widgets = rendered_widgets(page)
         if widgets:
             labels = " ".join(widget.inner_text() for widget in widgets)
-            assert CJK.search(labels), f"widget labels should be Chinese: {labels[:300]}"
+            # Chapter 00's sliders are named after its own function's arguments (code, shared by both editions).
+            if chapter != "00_start_here":
+                assert CJK.search(labels), f"widget labels should be Chinese: {labels[:300]}"
             widgets[0].scroll_into_view_if_needed()
             (artifacts / f"{chapter}-zh-widget.png").write_bytes(widgets[0].screenshot())
     finally:
@@ -78,7 +80,7 @@ def test_chinese_chapter_runs_in_the_browser(chapter, lab, browser, artifacts, b
 def _run_in_the_browser(chapter, language, lab, browser, artifacts, binder_runs, binder_memory, keep_page=False):
     """Run one chapter's answered notebook of one edition; returns the page when keep_page."""
     notebook = f"{chapter}.ipynb" if language == "en" else f"{chapter}.{language}.ipynb"
-    key = chapter if language == "en" else f"{chapter}.{language}"
+    key = chapter if language == "en" else f"{chapter}-{language}"
     page = browser.new_page(viewport={"width": 1300, "height": 900})
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
