@@ -40,11 +40,13 @@ $(STAMP): requirements.txt pyproject.toml
 	@rm -f $(VENV)/lib/python3.11/site-packages/dlcourse-repo.pth  # written by earlier versions of this Makefile
 	touch $(STAMP)
 
+# `make lab LANG=zh` (or a Chinese locale, zh_CN.UTF-8 ...) opens the Chinese edition.
+FIRST_NOTEBOOK = $(if $(filter zh%,$(LANG)),00_start_here.zh.ipynb,00_start_here.ipynb)
 lab: venv
 	@echo "Opening JupyterLab on chapters/ (the URL with its token is printed below)."
 	@# Started from chapters/ so that nbgrader's lab extensions treat it as the course root.
 	cd chapters && $(RUN) $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)/chapters" --ServerApp.allow_root=True \
-		--LabApp.default_url=/lab/tree/00_start_here/00_start_here.ipynb $(LAB_ARGS)
+		--LabApp.default_url=/lab/tree/00_start_here/$(FIRST_NOTEBOOK) $(LAB_ARGS)
 
 # Notebook and unit tests in parallel first; then the browser tests alone, so that
 # their Binder-like timings (one pinned core) do not compete with other notebooks.
@@ -53,13 +55,15 @@ test: venv system-packages
 	$(RUN) $(BIN)/python -m pytest -p no:xdist -m browser $(PYTEST_ARGS) tests/browser tests/hub
 
 # Debian packages the tests drive: Chromium for the browser tests, bubblewrap for
-# the classroom sandbox, JupyterHub's proxy for the hub test. Installed only when missing.
+# the classroom sandbox, JupyterHub's proxy for the hub test, a font with Chinese glyphs for the
+# Chinese edition (figures and browser screenshots). Installed only when missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	command -v configurable-http-proxy >/dev/null 2>&1 || missing="$$missing node-configurable-http-proxy"; \
+	[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$$missing fonts-noto-cjk"; \
 	command -v taskset >/dev/null 2>&1 && command -v prlimit >/dev/null 2>&1 || missing="$$missing util-linux"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \

@@ -7,6 +7,7 @@ argument.
 from dlcourse import data, surfaces, widgets
 from dlcourse.checking import check_your_work
 from dlcourse.device import device
+from dlcourse.i18n import language, set_language
 from dlcourse.plotting import use_course_style
 from dlcourse.progress import progress, stop_on_interrupt
 from dlcourse.seeding import seed_everything
@@ -17,6 +18,8 @@ __all__ = [
     "surfaces",
     "widgets",
     "device",
+    "language",
+    "set_language",
     "progress",
     "seed_everything",
     "stop_on_interrupt",

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dlcourse.i18n import language, translate
+
 
 def _notebook_path(chapter: str) -> Path:
     """Where the learner's notebook is saved.
@@ -27,13 +29,16 @@ def check_your_work(chapter: str, notebook: str | os.PathLike | None = None) -> 
     Returns the grader's exit status (0 graded, 2 could not grade).
     """
     path = Path(notebook) if notebook is not None else _notebook_path(chapter)
+    lang = language(path)  # a Chinese-edition notebook (NN_slug.zh.ipynb) is checked in Chinese
     if not path.is_file():
-        print(f"Cannot find the saved notebook {path}. Save it (Ctrl+S), or pass its path: "
-              f"dl.check_your_work({chapter!r}, 'path/to/{chapter}.ipynb').")
+        print(translate("Cannot find the saved notebook {path}. Save it (Ctrl+S), or pass its path: "
+                        "dl.check_your_work({chapter!r}, 'path/to/{chapter}.ipynb').", lang, path=path, chapter=chapter))
         return 2
     saved = _dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%H:%M:%S")
-    print(f"Grading {path.name} as saved at {saved}. Unsaved edits are not graded: save first (Ctrl+S).")
-    print("Running every cell in a fresh kernel; this takes about as long as Run All.\n", flush=True)
+    print(translate("Grading {name} as saved at {saved}. Unsaved edits are not graded: save first (Ctrl+S).", lang,
+                    name=path.name, saved=saved))
+    print(translate("Running every cell in a fresh kernel; this takes about as long as Run All.", lang) + "\n",
+          flush=True)
     result = subprocess.run(
         [sys.executable, "-m", "grader", "check", str(path)],
         capture_output=True, text=True,

@@ -5,16 +5,18 @@ from pathlib import Path
 
 import numpy as np
 
+from dlcourse.i18n import t
+
 DATASETS_DIR = Path(__file__).resolve().parent.parent / "datasets"
 
 
 def _dataset_file(name: str, filename: str) -> Path:
     path = DATASETS_DIR / name / filename
     if not path.is_file():
-        raise FileNotFoundError(
-            f"{path} is missing. It ships with the course; restore it with "
-            f"`git checkout -- datasets/{name}` or rebuild it with `python datasets/{name}/prepare.py`."
-        )
+        raise FileNotFoundError(t(
+            "{path} is missing. It ships with the course; restore it with "
+            "`git checkout -- datasets/{name}` or rebuild it with `python datasets/{name}/prepare.py`.",
+            path=path, name=name))
     return path
 
 
@@ -44,7 +46,7 @@ def load_mnist(n_test: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarra
     fixed by ``seed``: the same call always returns the same arrays.
     """
     if n_test % 10 or not 0 < n_test < 5000:
-        raise ValueError(f"n_test must be a multiple of 10 between 10 and 4990, got {n_test}")
+        raise ValueError(t("n_test must be a multiple of 10 between 10 and 4990, got {n_test}", n_test=n_test))
     with np.load(_dataset_file("mnist_5k", "mnist_5k.npz")) as archive:
         images, labels = archive["images"], archive["labels"].astype(np.int64)  # (5000, 28, 28), (5000,)
     rng = np.random.default_rng(seed)
@@ -66,7 +68,8 @@ def load_digits(test_fraction: float = 0.25, seed: int = 0) -> tuple[np.ndarray,
     split, fixed by ``seed``. The data ship inside scikit-learn, so nothing is downloaded.
     """
     if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be between 0 and 1 (exclusive), got {test_fraction}")
+        raise ValueError(t("test_fraction must be between 0 and 1 (exclusive), got {test_fraction}",
+                           test_fraction=test_fraction))
     from sklearn.datasets import load_digits as sklearn_load_digits  # imported here: sklearn loads slowly
 
     digits = sklearn_load_digits()

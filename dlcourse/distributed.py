@@ -23,6 +23,8 @@ from typing import Callable
 
 import cloudpickle
 
+from dlcourse.i18n import t
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
@@ -83,7 +85,7 @@ def launch(script: str | os.PathLike, nprocs: int, args: list[str] | tuple[str, 
     Returns one WorkerResult per rank, in rank order.
     """
     if nprocs < 1:
-        raise ValueError(f"nprocs must be at least 1, got {nprocs}")
+        raise ValueError(t("nprocs must be at least 1, got {nprocs}", nprocs=nprocs))
     for _ in range(PORT_ATTEMPTS):
         results, timed_out = _run_group(script, nprocs, args, timeout, threads_per_process, env)
         # free_port() only says the port was free a moment ago; if another program took
@@ -92,14 +94,16 @@ def launch(script: str | os.PathLike, nprocs: int, args: list[str] | tuple[str, 
             break
     if check:
         if timed_out:
-            raise LaunchError(f"the {nprocs} workers did not finish within {timeout:.0f} s "
-                              f"(a collective that not every rank calls waits until the group's timeout)"
-                              f"\nrank 0's stderr ends:\n{_tail(results[0].stderr)}")
+            raise LaunchError(t("the {nprocs} workers did not finish within {timeout:.0f} s "
+                                "(a collective that not every rank calls waits until the group's timeout)"
+                                "\nrank 0's stderr ends:\n{tail}", nprocs=nprocs, timeout=timeout,
+                                tail=_tail(results[0].stderr)))
         # a rank we stopped because another failed has a negative code (killed); name the cause first
         failed = sorted((r for r in results if r.returncode != 0), key=lambda r: r.returncode < 0)
         if failed:
-            raise LaunchError(f"rank {failed[0].rank} exited with status {failed[0].returncode}: "
-                              f"{_last_line(failed[0].stderr)}\n{_tail(failed[0].stderr)}")
+            raise LaunchError(t("rank {rank} exited with status {status}: {last}\n{tail}", rank=failed[0].rank,
+                                status=failed[0].returncode, last=_last_line(failed[0].stderr),
+                                tail=_tail(failed[0].stderr)))
     return results
 
 

@@ -12,6 +12,8 @@ from typing import Callable, Iterable
 
 from matplotlib.axes import Axes
 
+from dlcourse.i18n import t
+
 LEAF_COLOR = "#dbe9f6"  # inputs and parameters
 INNER_COLOR = "#fdf0d5"  # results of an operation
 OUTPUT_COLOR = "#f8d7da"  # the node the graph was traced from
@@ -58,7 +60,7 @@ def layout(nodes: list, edges: list, sweeps: int = 3) -> dict[int, tuple[float, 
         if not changed:
             break
     else:
-        raise ValueError("the graph has a cycle; a computational graph must be acyclic")
+        raise ValueError(t("the graph has a cycle; a computational graph must be acyclic"))
     inputs_of: dict[int, list[int]] = {id(node): [] for node in nodes}
     users_of: dict[int, list[int]] = {id(node): [] for node in nodes}
     for child, parent in edges:

@@ -6,6 +6,8 @@ import time
 import torch
 from torch.utils.data import Dataset
 
+from dlcourse.i18n import t
+
 
 class SlowDataset(Dataset):
     """Wraps tensors X (N, ...) and y (N,); every item costs ``delay_s`` seconds to "load".
@@ -18,9 +20,9 @@ class SlowDataset(Dataset):
 
     def __init__(self, X: torch.Tensor, y: torch.Tensor, delay_s: float = 0.002):
         if len(X) != len(y):
-            raise ValueError(f"X and y differ in length: {len(X)} != {len(y)}")
+            raise ValueError(t("X and y differ in length: {x} != {y}", x=len(X), y=len(y)))
         if delay_s < 0:
-            raise ValueError(f"delay_s must be non-negative, got {delay_s}")
+            raise ValueError(t("delay_s must be non-negative, got {delay_s}", delay_s=delay_s))
         self.X, self.y, self.delay_s = X, y, delay_s
 
     def __len__(self) -> int:

@@ -30,6 +30,8 @@ from pathlib import Path
 import psutil
 import torch
 
+from dlcourse.i18n import t
+
 RAPL_ROOT = Path("/sys/class/powercap")
 DEFAULT_WATTS_PER_CORE = 10.0  # assumed draw of one fully busy core; laptop and server CPUs give ~4-15 W
 DEFAULT_WATTS_PER_GB = 0.3725  # memory power per GB used by Green Algorithms (Lannelongue et al., 2021)
@@ -47,7 +49,8 @@ class PowerReading:
     cpu_seconds: float = 0.0  # CPU time used by this process during the block (all threads)
 
     def __str__(self) -> str:
-        return f"{self.seconds:.2f} s at {self.average_watts:.1f} W on average ({self.method}: {self.description})"
+        return t("{seconds:.2f} s at {watts:.1f} W on average ({method}: {description})", seconds=self.seconds,
+                 watts=self.average_watts, method=self.method, description=self.description)
 
 
 def _cpu_seconds() -> float:
@@ -133,7 +136,7 @@ class PowerMeter:
                 self._samples.append(last)
             watts = sum(self._samples) / len(self._samples)
             self.result = PowerReading(seconds, watts, "nvml",
-                                       f"mean of {len(self._samples)} NVML readings of the GPU board's power",
+                                       t("mean of {n} NVML readings of the GPU board's power", n=len(self._samples)),
                                        list(self._samples), cpu_seconds)
         elif self._rapl:
             joules = 0.0
@@ -141,7 +144,7 @@ class PowerMeter:
                 delta = int(path.read_text()) - start
                 joules += (delta if delta >= 0 else delta + span) / 1e6  # the counter wraps around
             self.result = PowerReading(seconds, joules / seconds, "rapl",
-                                       f"RAPL energy counters of {len(self._rapl)} CPU package(s)",
+                                       t("RAPL energy counters of {n} CPU package(s)", n=len(self._rapl)),
                                        [], cpu_seconds)
         else:
             busy_cores = cpu_seconds / seconds
@@ -149,6 +152,6 @@ class PowerMeter:
             watts = busy_cores * self.watts_per_core + memory_gb * self.watts_per_gb
             self.result = PowerReading(
                 seconds, watts, "estimate",
-                f"ESTIMATE, not a measurement: {busy_cores:.2f} busy cores x {self.watts_per_core:g} W "
-                f"+ {memory_gb:.2f} GB x {self.watts_per_gb:g} W/GB",
+                t("ESTIMATE, not a measurement: {cores:.2f} busy cores x {per_core:g} W + {gb:.2f} GB x {per_gb:g} W/GB",
+                  cores=busy_cores, per_core=self.watts_per_core, gb=memory_gb, per_gb=self.watts_per_gb),
                 [], cpu_seconds)

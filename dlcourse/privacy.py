@@ -13,6 +13,8 @@ from typing import Iterable
 import numpy as np
 from scipy.special import gammaln, logsumexp
 
+from dlcourse.i18n import t
+
 DEFAULT_ORDERS = tuple(range(2, 257))
 
 
@@ -25,9 +27,9 @@ def sampled_gaussian_rdp(noise_multiplier: float, sample_rate: float, order: int
     log(sum_k binom(alpha, k) (1 - q)^(alpha - k) q^k exp((k^2 - k) / (2 sigma^2))) / (alpha - 1).
     """
     if not (isinstance(order, (int, np.integer)) and order >= 2):
-        raise ValueError(f"order must be an integer >= 2, got {order!r}")
+        raise ValueError(t("order must be an integer >= 2, got {order!r}", order=order))
     if not 0.0 < sample_rate <= 1.0:
-        raise ValueError(f"sample_rate must be in (0, 1], got {sample_rate}")
+        raise ValueError(t("sample_rate must be in (0, 1], got {sample_rate}", sample_rate=sample_rate))
     if noise_multiplier <= 0:
         return math.inf
     if sample_rate == 1.0:
@@ -51,9 +53,9 @@ def dp_sgd_epsilon(noise_multiplier: float, sample_rate: float, steps: int, delt
     A noise multiplier of 0 gives epsilon = inf: clipping alone promises nothing.
     """
     if steps < 0:
-        raise ValueError(f"steps must be >= 0, got {steps}")
+        raise ValueError(t("steps must be >= 0, got {steps}", steps=steps))
     if not 0.0 < delta < 1.0:
-        raise ValueError(f"delta must be in (0, 1), got {delta}")
+        raise ValueError(t("delta must be in (0, 1), got {delta}", delta=delta))
     if steps == 0:
         return 0.0, min(orders)
     best = (math.inf, min(orders))
@@ -72,7 +74,7 @@ def membership_advantage_bound(epsilon: float, delta: float = 0.0) -> float:
     (Kairouz, Oh & Viswanath 2015; Humphries et al. 2023). It is at most 1.
     """
     if epsilon < 0 or not 0.0 <= delta <= 1.0:
-        raise ValueError(f"need epsilon >= 0 and delta in [0, 1], got {epsilon}, {delta}")
+        raise ValueError(t("need epsilon >= 0 and delta in [0, 1], got {epsilon}, {delta}", epsilon=epsilon, delta=delta))
     if math.isinf(epsilon):
         return 1.0
     return min(1.0, (math.expm1(epsilon) + 2.0 * delta) / (math.exp(epsilon) + 1.0))

@@ -6,6 +6,8 @@ from typing import Iterable, Iterator, TypeVar
 
 from tqdm.auto import tqdm
 
+from dlcourse.i18n import t
+
 T = TypeVar("T")
 
 
@@ -17,7 +19,7 @@ def progress(iterable: Iterable[T], description: str = "", **tqdm_kwargs) -> Ite
 
 
 @contextlib.contextmanager
-def stop_on_interrupt(message: str = "Stopped early; the model keeps the weights it has."):
+def stop_on_interrupt(message: str | None = None):
     """Turn Jupyter's *Interrupt* (KeyboardInterrupt) into a clean early stop.
 
     Training code inside the ``with`` block simply ends; whatever the model
@@ -26,4 +28,4 @@ def stop_on_interrupt(message: str = "Stopped early; the model keeps the weights
     try:
         yield
     except KeyboardInterrupt:
-        print(message)
+        print(t("Stopped early; the model keeps the weights it has.") if message is None else message)

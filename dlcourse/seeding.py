@@ -7,6 +7,8 @@ import random
 import numpy as np
 import torch
 
+from dlcourse.i18n import t
+
 
 def seed_everything(seed: int = 0) -> int:
     """Seed Python, NumPy and torch (CPU and every CUDA device).
@@ -16,7 +18,7 @@ def seed_everything(seed: int = 0) -> int:
     are slower, and chapters only need repeatable results on one machine.
     """
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+        raise ValueError(t("seed must be a non-negative int, got {seed!r}", seed=seed))
     os.environ["PYTHONHASHSEED"] = str(seed)  # inherited by worker processes
     random.seed(seed)
     np.random.seed(seed)

@@ -13,6 +13,7 @@ from grader.cells import grade_id, is_graded, is_solution
 from grader.config import CELL_TIMEOUT_S, NOTEBOOK_TIMEOUT_S
 from grader.course import STUDENT_ID, throwaway_course
 from grader.errors import UngradableError
+from grader.i18n import notebook_language
 from grader.notebooks import chapter_of, read_notebook, without_check_cell
 from grader.paths import solution_notebook
 from grader.preprocessors import CaptureResult
@@ -20,8 +21,12 @@ from grader.report import NoteKind, Report, TestResult
 from grader.scan import review_notes
 
 
-def grade(path: Path, *, cell_timeout: int = CELL_TIMEOUT_S, notebook_timeout: int = NOTEBOOK_TIMEOUT_S) -> Report:
-    """Grade the notebook at ``path``; never writes to it. Raises UngradableError."""
+def grade(path: Path, *, cell_timeout: int = CELL_TIMEOUT_S, notebook_timeout: int = NOTEBOOK_TIMEOUT_S,
+          language: str | None = None) -> Report:
+    """Grade the notebook at ``path``; never writes to it. Raises UngradableError.
+
+    The report's table is in ``language``, else in the notebook's edition's.
+    """
     learner_notebook = read_notebook(path)
     chapter = chapter_of(learner_notebook, path)
     submission_notebook = without_check_cell(learner_notebook)
@@ -35,6 +40,7 @@ def grade(path: Path, *, cell_timeout: int = CELL_TIMEOUT_S, notebook_timeout: i
         raise UngradableError("nbgrader finished without grading this notebook")
     autograded, notes = captured
     report = build_report(autograded, chapter, str(path), notes)
+    report.language = language or notebook_language(learner_notebook.metadata)
     for note in review_notes(submission_notebook):
         report.add_note(NoteKind.REVIEW, note)
     return report

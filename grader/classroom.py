@@ -86,13 +86,20 @@ def configure(c, root: Path, *, sandbox: dict | None = None, sandbox_required: b
     ]
 
 
-def init(course: Path, chapters: list[str] | None = None) -> list[str]:
-    """Create the course folder; return the assignments created."""
+def init(course: Path, chapters: list[str] | None = None, language: str = "en") -> list[str]:
+    """Create the course folder; return the assignments created.
+
+    With ``language`` another edition's text is the source, so learners get
+    that edition; code, tests and points are the same in every edition.
+    """
+    import nbformat
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
 
     from grader.course import copy_chapter_files, with_venv_on_path
+    from grader.i18n import tr
+    from grader.translations import editions, problems, translated
 
     course = course.resolve()
     if course.exists() and any(course.iterdir()):
@@ -104,10 +111,19 @@ def init(course: Path, chapters: list[str] | None = None) -> list[str]:
     with_venv_on_path()
     course.mkdir(parents=True, exist_ok=True)
     (course / "nbgrader_config.py").write_text(CONFIG_TEMPLATE)
+    if language != "en":
+        missing = [chapter for chapter in chapters if language not in editions(chapter) or problems(chapter, language)]
+        if missing:
+            raise ClassroomError(f"no complete {language} edition of: {', '.join(missing)} "
+                                 "(see `python -m grader.translations status`)")
     for chapter in chapters:
         copy_chapter_files(SOLUTIONS_DIR / chapter, course / "source" / chapter)
+        if language != "en":
+            source = course / "source" / chapter / f"{chapter}.ipynb"
+            nbformat.write(translated(nbformat.read(source, as_version=4), chapter, language), source)
     c = Config()
     configure(c, course, sandbox={})
+    c.ClearSolutions.text_stub = tr("YOUR ANSWER HERE", language)
     api = NbGraderAPI(coursedir=CourseDirectory(config=c), config=c)
     api.log.setLevel(logging.ERROR)
     for chapter in chapters:

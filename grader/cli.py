@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="grade one saved notebook (the file is never modified)")
     check.add_argument("notebook", type=Path)
     check.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    check.add_argument("--lang", choices=["en", "zh"], help="language of the table (default: the notebook's edition)")
     check.add_argument("--cell-timeout", type=int, default=None, help="seconds per cell (default 180)")
     check.add_argument("--notebook-timeout", type=int, default=None, help="seconds per notebook (default 600)")
     release = commands.add_parser("release", help="regenerate chapters/ from solutions/")
@@ -32,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     init = actions.add_parser("init", help="create an nbgrader course folder from solutions/")
     init.add_argument("course", type=Path)
     init.add_argument("--chapters", nargs="*", help="only these chapters (default: all)")
+    init.add_argument("--lang", choices=["en", "zh"], default="en", help="the edition learners get (default: en)")
     grade = actions.add_parser("autograde", help="back up the gradebook, then grade every submission")
     grade.add_argument("course", type=Path)
     grade.add_argument("--assignment", help="only this assignment (default: all)")
@@ -95,7 +97,8 @@ def _check(args: argparse.Namespace) -> int:
     from grader.check import grade
 
     limits = {key: value for key, value in (("cell_timeout", args.cell_timeout),
-                                             ("notebook_timeout", args.notebook_timeout)) if value}
+                                             ("notebook_timeout", args.notebook_timeout),
+                                             ("language", args.lang)) if value}
     try:
         with _quiet_stderr():
             report = grade(args.notebook, **limits)
@@ -108,22 +111,27 @@ def _check(args: argparse.Namespace) -> int:
 
 def _release(args: argparse.Namespace) -> int:
     from grader.paths import chapter_names
-    from grader.release import drifting_chapters, release
+    from grader.release import drifting_chapters, release, translation_problems
 
     unknown = sorted(set(args.chapters) - set(chapter_names()))
     if unknown:
         print(f"Unknown chapter(s): {', '.join(unknown)}; known: {', '.join(chapter_names())}", file=sys.stderr)
         return EXIT_UNGRADABLE
+    untranslated = translation_problems(args.chapters or None)
+    for edition, trouble in untranslated.items():
+        print(f"Translation of {edition} is not up to date (edit docs/zh/catalogs/, see "
+              f"`python -m grader.translations status`): " + "; ".join(trouble))
     if args.check:
         drifting = drifting_chapters(args.chapters or None)
         if drifting:
             print("Out of sync with solutions/ (run `python -m grader release`): " + ", ".join(drifting))
+        if drifting or untranslated:
             return EXIT_DRIFT
         print("chapters/ is in sync with solutions/")
         return 0
     for chapter in release(args.chapters or None):
         print(f"released chapters/{chapter}")
-    return 0
+    return EXIT_DRIFT if untranslated else 0
 
 
 def _classroom(args: argparse.Namespace) -> int:
@@ -135,7 +143,7 @@ def _classroom(args: argparse.Namespace) -> int:
 
     try:
         if args.action == "init":
-            chapters = classroom.init(args.course, args.chapters)
+            chapters = classroom.init(args.course, args.chapters, language=args.lang)
             print(f"Created the course {args.course.resolve()} with {len(chapters)} assignment(s): "
                   f"{', '.join(chapters)}. Next: see grader/README.md.")
         elif args.action == "restore":

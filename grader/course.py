@@ -22,6 +22,8 @@ from grader.config import hardened_config
 from grader.errors import UngradableError
 from grader.notebooks import without_check_cell
 from grader.paths import IGNORED_NAMES, SOLUTIONS_DIR
+from grader.i18n import tr
+from grader.translations import catalog_path, translated
 
 STUDENT_ID = "learner"
 # What generate_assignment makes from a chapter's solution: kept between runs, keyed by its inputs.
@@ -64,16 +66,19 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dlcourse" / "grader"
 
 
-def generation_key(chapter: str, keep_check_cell: bool) -> str:
+def generation_key(chapter: str, keep_check_cell: bool, language: str = "en") -> str:
     """A hash of everything generate_assignment's output depends on: the solution folder, nbgrader, our config."""
-    digest = hashlib.sha256(f"{chapter}|{keep_check_cell}|{nbgrader.__version__}".encode())
+    digest = hashlib.sha256(f"{chapter}|{keep_check_cell}|{language}|{nbgrader.__version__}".encode())
+    if language != "en":
+        digest.update(catalog_path(chapter, language).read_bytes())
+        digest.update(Path(__file__).with_name("i18n.py").read_bytes())
     digest.update(Path(__file__).with_name("config.py").read_bytes())
     digest.update(Path(__file__).with_name("preprocessors.py").read_bytes())
     folder = SOLUTIONS_DIR / chapter
     for item in sorted(folder.rglob("*")):
         if item.is_file() and not set(item.relative_to(folder).parts) & set(IGNORED_NAMES):
             digest.update(str(item.relative_to(folder)).encode() + b"\0" + item.read_bytes())
-    return f"{chapter}-{digest.hexdigest()[:24]}"
+    return f"{chapter}-{language}-{digest.hexdigest()[:24]}"
 
 
 class ThrowawayCourse:
@@ -84,13 +89,15 @@ class ThrowawayCourse:
     copied from a cache afterwards; a cache that cannot be written is skipped.
     """
 
-    def __init__(self, root: Path, chapter: str, *, keep_check_cell: bool, **config_options):
+    def __init__(self, root: Path, chapter: str, *, keep_check_cell: bool, language: str = "en", **config_options):
         self.root = root
         self.chapter = chapter
+        self.language = language  # another edition: the source's Markdown from its catalog (grader.translations)
         config = hardened_config(root, **config_options)
+        config.ClearSolutions.text_stub = tr("YOUR ANSWER HERE", language)  # the blank of a written answer
         self.api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
         self.api.log.setLevel(logging.ERROR)
-        key = generation_key(chapter, keep_check_cell)
+        key = generation_key(chapter, keep_check_cell, language)
         if not self._copy_from_cache(key):
             self._generate(keep_check_cell)
             self._store_in_cache(key)
@@ -129,6 +136,8 @@ class ThrowawayCourse:
         notebook = nbformat.read(SOLUTIONS_DIR / chapter / f"{chapter}.ipynb", as_version=4)
         if not keep_check_cell:
             notebook = without_check_cell(notebook)
+        if self.language != "en":
+            notebook = translated(notebook, chapter, self.language)
         nbformat.write(notebook, source_dir / f"{chapter}.ipynb")
         result = self.api.generate_assignment(chapter, force=True, create=True)
         if not result["success"]:

@@ -5,6 +5,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+from grader.i18n import tr
+
 
 class NoteKind(StrEnum):
     """What a note is about; tools pick notes by kind, never by their wording."""
@@ -40,6 +42,7 @@ class Report:
     # The notebook as nbgrader executed it (outputs included); for tests and
     # classroom tools, never shown to a learner because it holds hidden tests.
     executed: object = field(default=None, repr=False, compare=False)
+    language: str = field(default="en", repr=False, compare=False)  # of the table (grader.i18n)
 
     def add_note(self, kind: NoteKind, text: str) -> None:
         self.notes.append(text)
@@ -64,16 +67,19 @@ class Report:
         }, indent=2)
 
     def to_table(self) -> str:
-        name_width = max([len("test")] + [len(test.name) for test in self.tests])
+        def t(text: str, **values) -> str:
+            return tr(text, self.language, **values)
+
+        name_width = max([len(t("test"))] + [len(test.name) for test in self.tests])
         lines = [f"{self.chapter}: {self.notebook}", "",
-                 f"{'test':<{name_width}}  {'points':>7}  {'status':<6}  reason"]
+                 f"{t('test'):<{name_width}}  {t('points'):>7}  {t('status'):<6}  {t('reason')}"]
         for test in self.tests:
             points = f"{test.score:g}/{test.max_score:g}"
-            lines.append(f"{test.name:<{name_width}}  {points:>7}  {test.status:<6}  {test.message}".rstrip())
+            lines.append(f"{test.name:<{name_width}}  {points:>7}  {t(test.status):<6}  {t(test.message)}".rstrip())
         manual = [test for test in self.tests if test.status == "manual"]
-        lines += ["", f"Score: {self.score:g} / {self.max_score:g}"]
+        lines += ["", f"{t('Score')}: {self.score:g} / {self.max_score:g}"]
         if manual:
-            lines.append(f"({len(manual)} written answer(s) worth {sum(t.max_score for t in manual):g} points "
-                         "are graded by a person and count 0 here.)")
-        lines += [f"Note: {note}" for note in self.notes]
+            lines.append(t("({count} written answer(s) worth {points} points are graded by a person and count 0 "
+                           "here.)", count=len(manual), points=f"{sum(x.max_score for x in manual):g}"))
+        lines += [f"{t('Note')}: {note}" for note in self.notes]
         return "\n".join(lines)

@@ -7,6 +7,7 @@ import ipywidgets as widgets
 import numpy as np
 import torch
 
+from dlcourse.i18n import t
 from dlcourse.widgets.live_figure import LiveWidget
 
 # attack(model, x, y, eps) -> x_adv, e.g. the learner's fgsm_attack from chapter 11.
@@ -30,16 +31,16 @@ class AdversarialExplorer(LiveWidget):
     def __init__(self, model: torch.nn.Module, attack: AttackFn, images: torch.Tensor, labels: torch.Tensor,
                  eps: float = 0.1, eps_max: float = 0.3, index: int = 0, curve_points: int = 7):
         if images.dim() != 4 or len(images) != len(labels):
-            raise ValueError("images must be (N, C, H, W) and labels (N,) with the same N")
+            raise ValueError(t("images must be (N, C, H, W) and labels (N,) with the same N"))
         super().__init__(figsize=(9.0, 2.8))
         self.model = model
         self.attack = attack
         self.images = images
         self.labels = labels
         self.curve_eps = np.linspace(0.0, eps_max, curve_points)
-        self.eps = widgets.FloatSlider(value=eps, min=0.0, max=eps_max, step=0.01, description="epsilon",
+        self.eps = widgets.FloatSlider(value=eps, min=0.0, max=eps_max, step=0.01, description=t("epsilon"),
                                        readout_format=".2f")
-        self.example = widgets.IntSlider(value=index, min=0, max=len(images) - 1, description="example")
+        self.example = widgets.IntSlider(value=index, min=0, max=len(images) - 1, description=t("example"))
         self.redraw_on_change(self.eps, self.example)
         self.widget = self.compose([self.eps, self.example])
         self._accuracy_cache: dict[float, float] = {}
@@ -85,10 +86,11 @@ class AdversarialExplorer(LiveWidget):
         limit = max(float(np.abs(perturbation).max()), 1e-6)
         panels = [
             (x[0, 0].cpu().numpy(), "gray_r", 0.0, 1.0,
-             f"label {int(y)}: says {int(before.argmax())}\n({before.max():.0%} sure)"),
-            (perturbation, "coolwarm", -limit, limit, f"perturbation\n(max {np.abs(perturbation).max():.2f})"),
+             t("label {label}: says {said}\n({sure:.0%} sure)", label=int(y), said=int(before.argmax()),
+               sure=before.max())),
+            (perturbation, "coolwarm", -limit, limit, t("perturbation\n(max {largest:.2f})", largest=np.abs(perturbation).max())),
             (attacked[0, 0].numpy(), "gray_r", 0.0, 1.0,
-             f"attacked: says {int(after.argmax())}\n({after.max():.0%} sure)"),
+             t("attacked: says {said}\n({sure:.0%} sure)", said=int(after.argmax()), sure=after.max())),
         ]
         for ax, (image, cmap, low, high, title) in zip(axes, panels):
             ax.imshow(image, cmap=cmap, vmin=low, vmax=high)
@@ -97,8 +99,9 @@ class AdversarialExplorer(LiveWidget):
         curve_ax = axes[3]
         curve_ax.plot(self.curve_eps, curve, "o-", color="tab:blue", markersize=3)
         curve_ax.plot([eps], [accuracy], "o", color="crimson", markersize=7)
-        curve_ax.set_xlabel("epsilon")
-        curve_ax.set_ylabel("accuracy on the batch")
+        curve_ax.set_xlabel(t("epsilon"))
+        curve_ax.set_ylabel(t("accuracy on the batch"))
         curve_ax.set_ylim(0, 1.02)
         fig.tight_layout()
-        return f"epsilon {eps:.2f}: accuracy {accuracy:.1%} on {len(self.labels)} images"
+        return t("epsilon {eps:.2f}: accuracy {accuracy:.1%} on {n} images", eps=eps, accuracy=accuracy,
+                 n=len(self.labels))

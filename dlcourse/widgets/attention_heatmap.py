@@ -6,6 +6,7 @@ from typing import Any, Callable, Sequence
 import ipywidgets as widgets
 import numpy as np
 
+from dlcourse.i18n import t
 from dlcourse.widgets.live_figure import LiveWidget
 
 # prompt -> attention weights (layers, heads, T, T): row = query position, column = key position.
@@ -32,7 +33,8 @@ def as_weight_array(weights: Any) -> np.ndarray:
         if weights.ndim == 5 and weights.shape[1] == 1:
             weights = weights[:, 0]
     if weights.ndim != 4 or weights.shape[-1] != weights.shape[-2]:
-        raise ValueError(f"attention weights must have shape (layers, heads, T, T), got {tuple(weights.shape)}")
+        raise ValueError(t("attention weights must have shape (layers, heads, T, T), got {shape}",
+                           shape=tuple(weights.shape)))
     return weights.astype(np.float64)
 
 
@@ -67,11 +69,11 @@ class AttentionHeatmap(LiveWidget):
         self.tokens_fn = tokens_fn
         self.weights = np.zeros((1, 1, 1, 1))  # (layers, heads, T, T) of the current prompt
         self.tokens: list[str] = [""]
-        self.layer = widgets.Dropdown(options=[("layer 0", 0)], value=0, description="layer")
-        self.head = widgets.Dropdown(options=[("head 0", 0)], value=0, description="head")
-        self.prompt = widgets.Text(value=prompt, description="prompt", continuous_update=False,
+        self.layer = widgets.Dropdown(options=[(t("layer {i}", i=0), 0)], value=0, description=t("layer"))
+        self.head = widgets.Dropdown(options=[(t("head {i}", i=0), 0)], value=0, description=t("head"))
+        self.prompt = widgets.Text(value=prompt, description=t("prompt"), continuous_update=False,
                                    layout=widgets.Layout(width="95%"))
-        self.query = widgets.IntSlider(value=0, min=0, max=0, description="query", continuous_update=False)
+        self.query = widgets.IntSlider(value=0, min=0, max=0, description=t("query"), continuous_update=False)
         self._updating = False  # set while controls are rebuilt, so they do not redraw one by one
         self.layer.observe(self._on_control, names="value")
         self.head.observe(self._on_control, names="value")
@@ -100,7 +102,7 @@ class AttentionHeatmap(LiveWidget):
         weights, tokens = result
         n_layers, n_heads, T, _ = weights.shape
         if len(tokens) < T:
-            self.show_problem(f"Cannot show attention: {T} positions but only {len(tokens)} token labels.",
+            self.show_problem(t("Cannot show attention: {T} positions but only {n} token labels.", T=T, n=len(tokens)),
                               ValueError(f"{len(tokens)} labels for {T} positions"))
             return
         self.weights, self.tokens = weights, tokens[len(tokens) - T:]
@@ -108,9 +110,9 @@ class AttentionHeatmap(LiveWidget):
         at_end = query == self.query.max  # keep following the last position as the prompt grows
         self._updating = True
         try:
-            self.layer.options = [(f"layer {i}", i) for i in range(n_layers)]
+            self.layer.options = [(t("layer {i}", i=i), i) for i in range(n_layers)]
             self.layer.value = min(layer, n_layers - 1)
-            self.head.options = [(f"head {i}", i) for i in range(n_heads)] + [("mean of heads", MEAN_OF_HEADS)]
+            self.head.options = [(t("head {i}", i=i), i) for i in range(n_heads)] + [(t("mean of heads"), MEAN_OF_HEADS)]
             self.head.value = min(head, n_heads - 1)  # MEAN_OF_HEADS (-1) stays as it is
             self.query.max = T - 1
             self.query.value = T - 1 if at_end else min(query, T - 1)
@@ -131,18 +133,18 @@ class AttentionHeatmap(LiveWidget):
         T = matrix.shape[0]
         labels = [visible_token(t) for t in self.tokens]
         image = heat_ax.imshow(matrix, cmap="Blues", vmin=0.0, vmax=max(float(matrix.max()), 1e-9))
-        fig.colorbar(image, ax=heat_ax, fraction=0.04, pad=0.02, label="attention weight")
+        fig.colorbar(image, ax=heat_ax, fraction=0.04, pad=0.02, label=t("attention weight"))
         step = max(1, -(-T // 40))  # at most about 40 labels per axis stay readable
         ticks = list(range(0, T, step))
         heat_ax.set_xticks(ticks, [labels[i] for i in ticks], fontsize=7)
         heat_ax.set_yticks(ticks, [labels[i] for i in ticks], fontsize=7)
         heat_ax.grid(False)
-        heat_ax.set_xlabel("key: the position looked at")
-        heat_ax.set_ylabel("query: the position looking")
+        heat_ax.set_xlabel(t("key: the position looked at"))
+        heat_ax.set_ylabel(t("query: the position looking"))
         query = self.query.value
         heat_ax.add_patch(_row_outline(query, T))
-        head = "mean of heads" if self.head.value == MEAN_OF_HEADS else f"head {self.head.value}"
-        heat_ax.set_title(f"layer {self.layer.value}, {head}", fontsize=10)
+        head = t("mean of heads") if self.head.value == MEAN_OF_HEADS else t("head {i}", i=self.head.value)
+        heat_ax.set_title(t("layer {i}, {head}", i=self.layer.value, head=head), fontsize=10)
 
         row = matrix[query]  # (T,) the highlighted query's weights
         row_ax.set_xlim(-0.5, T - 0.5)
@@ -156,7 +158,7 @@ class AttentionHeatmap(LiveWidget):
                         color="white" if shade > 0.6 else "black",
                         bbox={"boxstyle": "square,pad=0.15", "facecolor": (0.12, 0.35, 0.75, shade),
                               "edgecolor": "crimson" if position == query else "none"})
-        row_ax.set_title(f"what query {query} ({labels[query]!r}) attends to", fontsize=9)
+        row_ax.set_title(t("what query {query} ({label!r}) attends to", query=query, label=labels[query]), fontsize=9)
         fig.tight_layout()
 
 

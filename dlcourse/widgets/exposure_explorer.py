@@ -6,6 +6,7 @@ from typing import Callable, Mapping, Sequence
 import ipywidgets as widgets
 import numpy as np
 
+from dlcourse.i18n import t
 from dlcourse.widgets.live_figure import LiveWidget
 
 # (canary_log_prob, other_log_probs) -> exposure in bits, e.g. the learner's canary_exposure from chapter 14.
@@ -43,21 +44,21 @@ class ExposureExplorer(LiveWidget):
         self.repetitions = [int(r) for r in repetitions]
         n_canaries = len(self.repetitions)
         if not self.checkpoints or any(len(scores) != n_canaries for scores in self.checkpoints):
-            raise ValueError("every checkpoint needs one (canary_log_prob, other_log_probs) pair per canary")
+            raise ValueError(t("every checkpoint needs one (canary_log_prob, other_log_probs) pair per canary"))
         self.compare = {name: [(float(lp), np.asarray(others, dtype=np.float64).reshape(-1)) for lp, others in scores]
                         for name, scores in (compare or {}).items()}
         if any(len(scores) != n_canaries for scores in self.compare.values()):
-            raise ValueError("every compared run needs one pair per canary")
-        self.labels = list(labels) if labels is not None else [f"checkpoint {k + 1}" for k in range(len(self.checkpoints))]
+            raise ValueError(t("every compared run needs one pair per canary"))
+        self.labels = list(labels) if labels is not None else [t("checkpoint {k}", k=k + 1) for k in range(len(self.checkpoints))]
         if len(self.labels) != len(self.checkpoints):
-            raise ValueError("one label per checkpoint")
+            raise ValueError(t("one label per checkpoint"))
         names = list(canary_names) if canary_names is not None else [
-            f"canary {i + 1} ({r}×)" for i, r in enumerate(self.repetitions)]
+            t("canary {i} ({r}×)", i=i + 1, r=r) for i, r in enumerate(self.repetitions)]
         self.levels = sorted(set(self.repetitions))
         self.checkpoint = widgets.IntSlider(value=0, min=0, max=len(self.checkpoints) - 1, step=1,
-                                            description="checkpoint", readout=False, continuous_update=False)
+                                            description=t("checkpoint"), readout=False, continuous_update=False)
         self.canary = widgets.Dropdown(options=[(name, i) for i, name in enumerate(names)],
-                                       value=int(np.argmax(self.repetitions)), description="canary")
+                                       value=int(np.argmax(self.repetitions)), description=t("canary"))
         self.checkpoint_label = widgets.Label(self.labels[0])
         self._cache: dict[tuple[str, int, int], float] = {}
         self.redraw_on_change(self.checkpoint, self.canary)
@@ -98,9 +99,9 @@ class ExposureExplorer(LiveWidget):
         k, i = self.checkpoint.value, self.canary.value
         hist_ax, curve_ax = fig.subplots(1, 2)
         lp, others = self.checkpoints[k][i]
-        hist_ax.hist(others, bins=40, color="tab:gray", alpha=0.7, label=f"{len(others)} other candidates")
-        hist_ax.axvline(lp, color="tab:red", linewidth=2, label=f"the canary: {per_checkpoint[k][i]:.1f} bits")
-        hist_ax.set(xlabel="log-probability of the whole sequence", ylabel="candidates",
+        hist_ax.hist(others, bins=40, color="tab:gray", alpha=0.7, label=t("{n} other candidates", n=len(others)))
+        hist_ax.axvline(lp, color="tab:red", linewidth=2, label=t("the canary: {bits:.1f} bits", bits=per_checkpoint[k][i]))
+        hist_ax.set(xlabel=t("log-probability of the whole sequence"), ylabel=t("candidates"),
                     title=f"{self.canary.label}, {self.labels[k]}")
         hist_ax.legend(fontsize=8, loc="upper left")
         for j, exposures in enumerate(per_checkpoint):
@@ -110,15 +111,17 @@ class ExposureExplorer(LiveWidget):
                           linewidth=2.2 if current else 1.0, label=self.labels[j] if current else None)
         for n, (name, exposures) in enumerate(per_run.items()):
             curve_ax.plot(self.levels, self.mean_by_repetitions(exposures), "s--", color=f"C{n}", alpha=0.8,
-                          label=f"{name} (end)")
+                          label=t("{name} (end)", name=name))
         ceiling = np.log2(len(others) + 1)
-        curve_ax.axhline(ceiling, color="gray", linestyle=":", linewidth=1, label="largest possible")
+        curve_ax.axhline(ceiling, color="gray", linestyle=":", linewidth=1, label=t("largest possible"))
         curve_ax.set_xscale("log", base=2)
         curve_ax.set_xticks(self.levels, [str(level) for level in self.levels])
-        curve_ax.set(xlabel="copies of the canary in the training data", ylabel="mean exposure (bits)",
-                     ylim=(0, ceiling * 1.08), title="exposure grows with repetition and training")
+        curve_ax.set(xlabel=t("copies of the canary in the training data"), ylabel=t("mean exposure (bits)"),
+                     ylim=(0, ceiling * 1.08), title=t("exposure grows with repetition and training"))
         curve_ax.legend(fontsize=7, loc="lower right")
         fig.tight_layout()
         means = self.mean_by_repetitions(per_checkpoint[k])
-        return f"{self.labels[k]}: mean exposure " + ", ".join(
-            f"{level}×: {value:.1f} bits" for level, value in zip(self.levels, means)) + f" (at most {ceiling:.1f})"
+        per_level = t(", ").join(t("{level}×: {bits:.1f} bits", level=level, bits=value)
+                                 for level, value in zip(self.levels, means))
+        return t("{checkpoint}: mean exposure {per_level} (at most {ceiling:.1f})", checkpoint=self.labels[k],
+                 per_level=per_level, ceiling=ceiling)

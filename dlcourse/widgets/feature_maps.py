@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from dlcourse.i18n import t
 from dlcourse.widgets.live_figure import LiveWidget
 
 
@@ -37,18 +38,18 @@ class FeatureMapExplorer(LiveWidget):
         self.images = _as_batch(images)  # (N, C, H, W) float32 on the CPU
         self.labels = None if labels is None else np.asarray(labels).reshape(-1)
         if self.labels is not None and len(self.labels) != len(self.images):
-            raise ValueError(f"got {len(self.images)} images but {len(self.labels)} labels")
+            raise ValueError(t("got {images} images but {labels} labels", images=len(self.images), labels=len(self.labels)))
         self.max_maps = max_maps
         self.convolution_of = self._find_layers()
         self.layer_names = list(self.convolution_of)
         if not self.layer_names:
-            raise ValueError("the model has no layer with a 4-D output (N, C, H, W): is it a convolutional network?")
+            raise ValueError(t("the model has no layer with a 4-D output (N, C, H, W): is it a convolutional network?"))
         if layer is not None and layer not in self.layer_names:
-            raise ValueError(f"unknown layer {layer!r}; choose one of {self.layer_names}")
-        self.image_index = widgets.IntSlider(value=index, min=0, max=len(self.images) - 1, description="image",
+            raise ValueError(t("unknown layer {layer!r}; choose one of {names}", layer=layer, names=self.layer_names))
+        self.image_index = widgets.IntSlider(value=index, min=0, max=len(self.images) - 1, description=t("image"),
                                              continuous_update=False)
         self.layer = widgets.Dropdown(options=self.layer_names, value=layer or self.layer_names[0],
-                                      description="layer")
+                                      description=t("layer"))
         self.redraw_on_change(self.image_index, self.layer)
         self.widget = self.compose([self.image_index, self.layer])
         self.feature_maps = np.empty((0, 0, 0))
@@ -121,8 +122,9 @@ class FeatureMapExplorer(LiveWidget):
         image = self.images[index]  # (C, H, W)
         image_ax.imshow(image[0].numpy() if image.shape[0] == 1 else _to_rgb(image), cmap="gray_r")
         predicted = int(self.probabilities.argmax())
-        truth = "" if self.labels is None else f"true {self.labels[index]}, "
-        image_ax.set_title(f"image {index}\n{truth}predicted {predicted} ({self.probabilities[predicted]:.0%})",
+        truth = "" if self.labels is None else t("true {label}, ", label=self.labels[index])
+        image_ax.set_title(t("image {index}\n{truth}predicted {predicted} ({p:.0%})", index=index, truth=truth,
+                             predicted=predicted, p=self.probabilities[predicted]),
                            fontsize=9)
         image_ax.axis("off")
         if len(filters):
@@ -133,7 +135,7 @@ class FeatureMapExplorer(LiveWidget):
                 ax = fig.add_subplot(grid[k // columns, 3 + k % columns])
                 ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
                 # "f3←c5": filter 3, its slice for input channel 5
-                ax.set_title(f"f{k}←c{self.filter_channels[k]}" if several_inputs else f"filter {k}", fontsize=7)
+                ax.set_title(f"f{k}←c{self.filter_channels[k]}" if several_inputs else t("filter {k}", k=k), fontsize=7)
                 ax.axis("off")
         signed = bool((maps < 0).any())
         limit = float(np.abs(maps).max()) or 1.0
@@ -143,17 +145,19 @@ class FeatureMapExplorer(LiveWidget):
                 ax.imshow(feature_map, cmap="RdBu_r", vmin=-limit, vmax=limit)
             else:
                 ax.imshow(feature_map, cmap="magma", vmin=0, vmax=limit)
-            ax.set_title(f"map {k}", fontsize=7)
+            ax.set_title(t("map {k}", k=k), fontsize=7)
             ax.axis("off")
         kind = type(dict(self.model.named_modules())[name]).__name__
-        filter_note = ("no convolution before this layer" if self.filter_source is None else
-                       f"filters of {self.filter_source}" + ("" if self.filter_source == name else " (feeding it)"))
-        fig.suptitle(f"layer {name} ({kind}): {self.feature_maps.shape[0]} maps of "
-                     f"{self.feature_maps.shape[1]}×{self.feature_maps.shape[2]}; top: {filter_note}", fontsize=9)
-        shown = f"showing {len(maps)} of {self.feature_maps.shape[0]} maps" if len(maps) < len(self.feature_maps) \
-            else f"{len(maps)} maps"
-        return (f"{name}: {shown}; colours share one scale per layer "
-                f"({'blue negative, red positive' if signed else 'dark 0, bright largest'}).")
+        filter_note = (t("no convolution before this layer") if self.filter_source is None else
+                       t("filters of {conv}", conv=self.filter_source)
+                       + ("" if self.filter_source == name else t(" (feeding it)")))
+        channels, height, width = self.feature_maps.shape  # (channels, h, w)
+        fig.suptitle(t("layer {name} ({kind}): {channels} maps of {height}×{width}; top: {note}", name=name,
+                       kind=kind, channels=channels, height=height, width=width, note=filter_note), fontsize=9)
+        shown = t("showing {n} of {total} maps", n=len(maps), total=channels) if len(maps) < len(self.feature_maps) \
+            else t("{n} maps", n=len(maps))
+        scale = t("blue negative, red positive") if signed else t("dark 0, bright largest")
+        return t("{name}: {shown}; colours share one scale per layer ({scale}).", name=name, shown=shown, scale=scale)
 
 
 def _as_batch(images) -> torch.Tensor:
@@ -162,7 +166,8 @@ def _as_batch(images) -> torch.Tensor:
     if batch.dim() == 3:
         batch = batch.unsqueeze(1)  # (N, H, W) -> (N, 1, H, W)
     if batch.dim() != 4 or len(batch) == 0:
-        raise ValueError(f"images must be shaped (N, H, W) or (N, C, H, W) with N >= 1, got {tuple(batch.shape)}")
+        raise ValueError(t("images must be shaped (N, H, W) or (N, C, H, W) with N >= 1, got {shape}",
+                           shape=tuple(batch.shape)))
     return batch
 
 

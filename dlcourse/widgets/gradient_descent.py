@@ -7,6 +7,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from dlcourse.surfaces import ELONGATED_BOWL, SURFACES, LossSurface
+from dlcourse.i18n import t
 from dlcourse.widgets.live_figure import LiveWidget
 
 # gradient_descent(grad_fn, x0, lr, steps) -> path (steps + 1, 2): the learner's own function.
@@ -27,13 +28,13 @@ class GradientDescentExplorer(LiveWidget):
                  lr: float = 0.05, start: tuple[float, float] = (-4.0, 2.0), steps: int = 30):
         super().__init__(figsize=(6.4, 4.2))
         self.gradient_descent = gradient_descent
-        self.surface_choice = widgets.Dropdown(options=list(SURFACES), value=surface.name,
-                                               description="surface")
+        self.surface_choice = widgets.Dropdown(options=[(t(name), name) for name in SURFACES], value=surface.name,
+                                               description=t("surface"))
         self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-3, max=0.5, step=0.05,
-                                         description="learning rate", readout_format=".3f")
-        self.start_x = widgets.FloatSlider(value=start[0], min=-5, max=5, step=0.1, description="start x")
-        self.start_y = widgets.FloatSlider(value=start[1], min=-3, max=3, step=0.1, description="start y")
-        self.steps = widgets.IntSlider(value=steps, min=1, max=200, description="steps")
+                                         description=t("learning rate"), readout_format=".3f")
+        self.start_x = widgets.FloatSlider(value=start[0], min=-5, max=5, step=0.1, description=t("start x"))
+        self.start_y = widgets.FloatSlider(value=start[1], min=-3, max=3, step=0.1, description=t("start y"))
+        self.steps = widgets.IntSlider(value=steps, min=1, max=200, description=t("steps"))
         controls = [self.surface_choice, self.lr, self.start_x, self.start_y, self.steps]
         for control in controls:
             control.style.description_width = "initial"  # show "learning rate" in full
@@ -65,13 +66,13 @@ class GradientDescentExplorer(LiveWidget):
         ax.contour(X, Y, Z, levels=np.geomspace(max(Z.min(), 1e-3), Z.max(), 15), cmap="viridis", linewidths=0.8)
         finite = np.all(np.isfinite(path), axis=1)
         shown = path[finite]
-        ax.plot(shown[:, 0], shown[:, 1], "o-", color="crimson", markersize=3, linewidth=1.2, label="your path")
-        ax.plot(*surface.minimum, "k*", markersize=12, label="minimum")
+        ax.plot(shown[:, 0], shown[:, 1], "o-", color="crimson", markersize=3, linewidth=1.2, label=t("your path"))
+        ax.plot(*surface.minimum, "k*", markersize=12, label=t("minimum"))
         ax.set_xlim(*surface.x_range)
         ax.set_ylim(*surface.y_range)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
-        ax.set_title(surface.name, fontsize=10)
+        ax.set_title(t(surface.name), fontsize=10)
         ax.legend(loc="upper right", fontsize=8)
         return self._describe(path)
 
@@ -79,5 +80,6 @@ class GradientDescentExplorer(LiveWidget):
         with np.errstate(over="ignore", invalid="ignore"):
             losses = [self.surface.loss(point) for point in path if np.all(np.isfinite(point))]
         if len(losses) < len(path) or not np.isfinite(losses[-1]) or losses[-1] > 1e6:
-            return "Diverged: the learning rate is too large for this surface's steepest direction."
-        return f"Loss {losses[0]:.3g} → {losses[-1]:.3g} after {len(path) - 1} steps."
+            return t("Diverged: the learning rate is too large for this surface's steepest direction.")
+        return t("Loss {first:.3g} → {last:.3g} after {steps} steps.", first=losses[0], last=losses[-1],
+                 steps=len(path) - 1)

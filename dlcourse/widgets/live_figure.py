@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from IPython.display import Image, display
 from matplotlib.figure import Figure
 
+from dlcourse.i18n import t
 from dlcourse.plotting import figure_png, use_course_style
 
 T = TypeVar("T")
@@ -175,8 +176,9 @@ class LiveWidget:
         try:
             result = action()
         except Exception as error:
-            self.show_problem(failure.format(error=f"{type(error).__name__}: {error}"), error, status=status,
-                              in_figure=in_figure)
+            # failure and status are English keys, shown in the notebook's language (dlcourse.i18n)
+            self.show_problem(t(failure, error=f"{type(error).__name__}: {error}"), error,
+                              status=t(status) if status else status, in_figure=in_figure)
             return False, None
         self.last_error, self.message = None, ""
         return True, result

@@ -6,6 +6,7 @@ from typing import Callable
 import ipywidgets as widgets
 from matplotlib.axes import Axes
 
+from dlcourse.i18n import t
 from dlcourse.widgets.live_figure import LiveWidget
 
 
@@ -21,7 +22,7 @@ class SliderPlot(LiveWidget):
 
     def __init__(self, draw: Callable[..., None], **sliders: widgets.ValueWidget):
         if not sliders:
-            raise ValueError("SliderPlot needs at least one slider, e.g. shift=widgets.FloatSlider()")
+            raise ValueError(t("SliderPlot needs at least one slider, e.g. shift=widgets.FloatSlider()"))
         super().__init__()
         self._draw = draw
         self.sliders = sliders

@@ -9,6 +9,7 @@ import torch
 from matplotlib.transforms import ScaledTranslation
 from torch import nn
 
+from dlcourse.i18n import t
 from dlcourse.widgets.live_figure import LiveWidget
 
 # (model, prefix, length, temperature, generator) -> the `length` characters sampled after `prefix`.
@@ -32,7 +33,7 @@ def visible_char(char: str) -> str:
 def softmax_with_temperature(logits, temperature: float) -> np.ndarray:
     """softmax(logits / temperature) in float64, computed stably; temperature must be > 0."""
     if temperature <= 0:
-        raise ValueError(f"temperature must be positive, got {temperature}")
+        raise ValueError(t("temperature must be positive, got {temperature}", temperature=temperature))
     if isinstance(logits, torch.Tensor):
         logits = logits.detach().cpu().double().numpy()
     z = np.asarray(logits, dtype=np.float64) / temperature
@@ -95,12 +96,12 @@ class TextSampler(LiveWidget):
         self.history: list[tuple[str, float, int, int]] = []
 
         self.temperature = widgets.FloatSlider(value=temperature, min=0.05, max=2.0, step=0.05,
-                                               description="temperature", continuous_update=False)
-        self.prefix = widgets.Text(value=prefix, description="prefix", continuous_update=False)
-        self.length = widgets.IntSlider(value=length, min=20, max=1000, step=20, description="length",
+                                               description=t("temperature"), continuous_update=False)
+        self.prefix = widgets.Text(value=prefix, description=t("prefix"), continuous_update=False)
+        self.length = widgets.IntSlider(value=length, min=20, max=1000, step=20, description=t("length"),
                                         continuous_update=False)
-        self.seed = widgets.IntText(value=seed, description="seed")
-        self.resample_button = widgets.Button(description="New sample", icon="refresh")
+        self.seed = widgets.IntText(value=seed, description=t("seed"))
+        self.resample_button = widgets.Button(description=t("New sample"), icon="refresh")
         self.redraw_on_change(self.temperature, self.prefix, self.length, self.seed)
         self.resample_button.on_click(lambda _button: self.resample())
         self.widget = self.compose([self.temperature, self.length], [self.prefix, self.seed, self.resample_button])
@@ -125,7 +126,7 @@ class TextSampler(LiveWidget):
                 generator = torch.Generator().manual_seed(seed)
                 text = self.sample(self.model, prefix, length, temperature, generator)
                 if not isinstance(text, str):
-                    raise TypeError(f"the sampling function should return a str, got {type(text).__name__}")
+                    raise TypeError(t("the sampling function should return a str, got {kind}", kind=type(text).__name__))
                 probabilities = None
                 if self.next_logits is not None:
                     chars, logits = self.next_logits(self.model, prefix)
@@ -146,19 +147,20 @@ class TextSampler(LiveWidget):
             text_ax = fig.add_subplot()
         self._draw_text(text_ax, prefix, self.text)
         fig.tight_layout()
-        return f"temperature {temperature:.2f}, seed {seed}: {len(self.text)} characters after the prefix"
+        return t("temperature {temperature:.2f}, seed {seed}: {n} characters after the prefix", temperature=temperature,
+                 seed=seed, n=len(self.text))
 
     def _draw_bars(self, ax, prefix: str, temperature: float) -> None:
         chars, p_one, p_temp = self.probabilities
         top = np.argsort(-p_temp, kind="stable")[: self.top_k]
         positions = np.arange(len(top))
-        ax.bar(positions, p_one[top], width=0.8, color="0.82", label="temperature 1")
-        ax.bar(positions, p_temp[top], width=0.45, color=PREFIX_COLOR, label=f"temperature {temperature:.2f}")
+        ax.bar(positions, p_one[top], width=0.8, color="0.82", label=t("temperature 1"))
+        ax.bar(positions, p_temp[top], width=0.45, color=PREFIX_COLOR, label=t("temperature {temperature:.2f}", temperature=temperature))
         ax.set_xticks(positions, [visible_char(chars[i]) for i in top])
         ax.set_ylim(0, 1)
-        ax.set_ylabel("probability")
+        ax.set_ylabel(t("probability"))
         shown = prefix[-24:].replace("\n", "⏎")
-        ax.set_title(f"next character after …{shown!r}", fontsize=10)
+        ax.set_title(t("next character after …{shown!r}", shown=shown), fontsize=10)
         ax.legend(fontsize=8, loc="upper right")
 
     def _draw_text(self, ax, prefix: str, text: str) -> None:
@@ -175,5 +177,5 @@ class TextSampler(LiveWidget):
                 ax.text(0.0, 1.0, text_line, color="black", transform=place, **style)
             if prefix_line.strip():
                 ax.text(0.0, 1.0, prefix_line, color=PREFIX_COLOR, fontweight="bold", transform=place, **style)
-        ax.set_title("prefix (blue, bold) and the sampled continuation", fontsize=10)
+        ax.set_title(t("prefix (blue, bold) and the sampled continuation"), fontsize=10)
         ax.axis("off")

@@ -6,6 +6,7 @@ from typing import Callable, Sequence
 import ipywidgets as widgets
 import numpy as np
 
+from dlcourse.i18n import t
 from dlcourse.widgets.live_figure import LiveWidget
 
 # (y_pred, group) -> float, e.g. the learner's demographic_parity_difference from chapter 10.
@@ -39,12 +40,12 @@ class ThresholdExplorer(LiveWidget):
         self.y_true = np.asarray(y_true).astype(np.int64)
         self.group = np.asarray(group)
         if not (self.scores.ndim == 1 and self.scores.shape == self.y_true.shape == self.group.shape):
-            raise ValueError("scores, y_true and group must be 1-D arrays of the same length")
+            raise ValueError(t("scores, y_true and group must be 1-D arrays of the same length"))
         self.parity_gap = parity_gap
         self.odds_gap = odds_gap
         self.groups = list(np.unique(self.group))
         if len(self.groups) < 2:
-            raise ValueError("fairness needs at least two groups")
+            raise ValueError(t("fairness needs at least two groups"))
         names = group_names or {}
         self.sliders = {
             g: widgets.FloatSlider(value=threshold, min=0.0, max=1.0, step=0.01, readout_format=".2f",
@@ -52,7 +53,7 @@ class ThresholdExplorer(LiveWidget):
             for g in self.groups
         }
         self.names = {g: str(names.get(g, g)) for g in self.groups}
-        self.reset_button = widgets.Button(description=f"All at {threshold:.2f}", icon="undo")
+        self.reset_button = widgets.Button(description=t("All at {threshold:.2f}", threshold=threshold), icon="undo")
         self.reset_button.on_click(lambda _button: self.set_thresholds(threshold))
         self.history: list[dict] = []
         self.last_metrics: dict | None = None
@@ -135,26 +136,26 @@ class ThresholdExplorer(LiveWidget):
             roc_ax.plot(fpr, tpr, color=colour, lw=1.2, label=self.names[g])
             roc_ax.plot(point["fpr"], point["tpr"], "o", color=colour, markersize=8, markeredgecolor="black")
         roc_ax.plot([0, 1], [0, 1], color="gray", lw=0.8, linestyle=":")
-        roc_ax.set(xlabel="false-positive rate", ylabel="true-positive rate", title="ROC per group",
+        roc_ax.set(xlabel=t("false-positive rate"), ylabel=t("true-positive rate"), title=t("ROC per group"),
                    xlim=(0, 1), ylim=(0, 1.02))
         roc_ax.legend(fontsize=8, loc="lower right")
         x = np.arange(len(self.groups))
         rate_ax.bar(x - 0.2, [metrics["groups"][g]["selection_rate"] for g in self.groups], 0.4,
-                    color=colours, label="selection rate")
+                    color=colours, label=t("selection rate"))
         rate_ax.bar(x + 0.2, [metrics["groups"][g]["tpr"] for g in self.groups], 0.4, color=colours,
-                    alpha=0.45, hatch="//", label="true-positive rate")
+                    alpha=0.45, hatch="//", label=t("true-positive rate"))
         rate_ax.set_xticks(x, [self.names[g] for g in self.groups])
-        rate_ax.set(ylim=(0, 1), title="selected, and TPR (hatched)")
+        rate_ax.set(ylim=(0, 1), title=t("selected, and TPR (hatched)"))
         accuracy = [h["accuracy"] for h in self.history]
         trade_ax.scatter([h["parity_gap"] for h in self.history], accuracy, s=12, color="tab:purple",
-                         alpha=0.5, label="parity gap")
+                         alpha=0.5, label=t("parity gap"))
         trade_ax.scatter([h["odds_gap"] for h in self.history], accuracy, s=12, color="tab:green",
-                         alpha=0.5, label="odds gap")
+                         alpha=0.5, label=t("odds gap"))
         trade_ax.scatter([metrics["parity_gap"], metrics["odds_gap"]], [metrics["accuracy"]] * 2, s=60,
                          color=["tab:purple", "tab:green"], edgecolor="black", zorder=3)
-        trade_ax.set(xlabel="fairness gap (0 = equal)", ylabel="accuracy",
-                     title=f"{len(self.history)} settings visited")
+        trade_ax.set(xlabel=t("fairness gap (0 = equal)"), ylabel=t("accuracy"),
+                     title=t("{n} settings visited", n=len(self.history)))
         trade_ax.legend(fontsize=8)
         fig.tight_layout()
-        return (f"accuracy {metrics['accuracy']:.3f} · demographic parity gap "
-                f"{metrics['parity_gap']:.3f} · equalised odds gap {metrics['odds_gap']:.3f}")
+        return t("accuracy {accuracy:.3f} · demographic parity gap {parity:.3f} · equalised odds gap {odds:.3f}",
+                 accuracy=metrics["accuracy"], parity=metrics["parity_gap"], odds=metrics["odds_gap"])

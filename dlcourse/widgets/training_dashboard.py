@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from dlcourse.i18n import t
 from dlcourse.widgets.live_figure import LiveWidget
 
 # (params, lr) -> an optimizer with .step() and .zero_grad(): the learner's SGD or Adam, or torch's.
@@ -63,10 +64,11 @@ class TrainingDashboard(LiveWidget):
                  suggested_lrs: dict[str, float] | None = None, evaluate: Evaluate = evaluate_classifier,
                  seed: int = 0, min_interval: float = 0.5):
         if not optimizers:
-            raise ValueError("optimizers must name at least one factory, e.g. {'SGD': lambda params, lr: SGD(params, lr)}")
+            raise ValueError(t("optimizers must name at least one factory, e.g. {example}",
+                               example="{'SGD': lambda params, lr: SGD(params, lr)}"))
         # Drawn from the training thread as well as from cells.
         super().__init__(figsize=(8.5, 3.4), min_interval=min_interval, from_any_thread=True,
-                         status="Ready: press Train.")
+                         status=t("Ready: press Train."))
         self.model = model
         self.train_step = train_step
         self.optimizers = dict(optimizers)
@@ -87,13 +89,13 @@ class TrainingDashboard(LiveWidget):
         self._lock = threading.Lock()  # one figure, drawn by one thread at a time
         self._generator = torch.Generator().manual_seed(seed)
 
-        self.optimizer_choice = widgets.Dropdown(options=list(self.optimizers), description="optimizer")
-        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-4, max=0, step=0.1, description="learning rate",
+        self.optimizer_choice = widgets.Dropdown(options=list(self.optimizers), description=t("optimizer"))
+        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-4, max=0, step=0.1, description=t("learning rate"),
                                          readout_format=".4f", continuous_update=False)
-        self.epochs = widgets.IntSlider(value=epochs, min=1, max=30, description="epochs", continuous_update=False)
-        self.train_button = widgets.Button(description="Train", button_style="success", icon="play")
-        self.stop_button = widgets.Button(description="Stop", button_style="danger", icon="stop", disabled=True)
-        self.reset_button = widgets.Button(description="Reset weights", icon="undo")
+        self.epochs = widgets.IntSlider(value=epochs, min=1, max=30, description=t("epochs"), continuous_update=False)
+        self.train_button = widgets.Button(description=t("Train"), button_style="success", icon="play")
+        self.stop_button = widgets.Button(description=t("Stop"), button_style="danger", icon="stop", disabled=True)
+        self.reset_button = widgets.Button(description=t("Reset weights"), icon="undo")
         self.optimizer_choice.observe(self._on_optimizer_change, names="value")
         self.lr.observe(self._on_lr_change, names="value")
         self.train_button.on_click(lambda _button: self.train(background=True))
@@ -126,14 +128,14 @@ class TrainingDashboard(LiveWidget):
     def reset(self) -> None:
         """Restore the initial weights and clear the curves (ignored while training)."""
         if self.running:
-            self.status.value = "Stop training before resetting."
+            self.status.value = t("Stop training before resetting.")
             return
         self.model.load_state_dict(self.initial_state)
         self.optimizer = None
         self.steps_done = 0
         self.stopped_early = False
         self._clear_history()
-        self.status.value = "Weights reset to their initial values."
+        self.status.value = t("Weights reset to their initial values.")
         self.redraw()
 
     def _on_optimizer_change(self, _change=None) -> None:
@@ -154,7 +156,7 @@ class TrainingDashboard(LiveWidget):
         this returns it at once; otherwise it returns when training has ended.
         """
         if self.running:
-            self.status.value = "Already training: press Stop first."
+            self.status.value = t("Already training: press Stop first.")
             return None
         self._running = True
         self._stop.clear()
@@ -179,9 +181,11 @@ class TrainingDashboard(LiveWidget):
             self.train_button.disabled, self.stop_button.disabled, self.reset_button.disabled = False, True, False
         if succeeded:
             how_it_ended, steps_this_run = outcome
-            accuracy = f", validation accuracy {self.history['val_acc'][-1]:.1%}" if self.history["val_acc"] else ""
-            self.status.value = (f"{name}: {how_it_ended} after {steps_this_run} steps "
-                                 f"({self.steps_done} since reset){accuracy}. The model keeps its weights.")
+            accuracy = t(", validation accuracy {accuracy:.1%}", accuracy=self.history["val_acc"][-1]) \
+                if self.history["val_acc"] else ""
+            self.status.value = t("{name}: {ended} after {steps} steps ({total} since reset){accuracy}. "
+                                  "The model keeps its weights.", name=name, ended=t(how_it_ended),
+                                  steps=steps_this_run, total=self.steps_done, accuracy=accuracy)
         self.redraw()
 
     def _train(self, name: str, lr: float, epochs: int) -> tuple[str, int]:
@@ -193,7 +197,8 @@ class TrainingDashboard(LiveWidget):
             X_val, y_val = self.X_val.to(device), self.y_val.to(device)
             self.optimizer = self.optimizers[name](self.model.parameters(), lr)
             steps_per_epoch = -(-len(X) // self.batch_size)
-            self.status.value = f"Training with {name}, learning rate {lr:.4g}, for {epochs} epochs..."
+            self.status.value = t("Training with {name}, learning rate {lr:.4g}, for {epochs} epochs...", name=name, lr=lr,
+                                  epochs=epochs)
             if not self.history["step"]:
                 self._record(X, y, X_val, y_val, steps_per_epoch)  # the curves start from the initial weights
             for _epoch in range(epochs):
@@ -208,9 +213,9 @@ class TrainingDashboard(LiveWidget):
                     steps_this_run += 1
                     if self.steps_done % self.eval_every == 0 or steps_this_run % steps_per_epoch == 0:
                         self._record(X, y, X_val, y_val, steps_per_epoch)
-                        self.status.value = (f"{name}, lr {self.lr.value:.4g}: step {self.steps_done}, "
-                                             f"batch loss {loss:.3f}, validation accuracy "
-                                             f"{self.history['val_acc'][-1]:.1%}")
+                        self.status.value = t("{name}, lr {lr:.4g}: step {step}, batch loss {loss:.3f}, "
+                                              "validation accuracy {accuracy:.1%}", name=name, lr=self.lr.value,
+                                              step=self.steps_done, loss=loss, accuracy=self.history["val_acc"][-1])
                         self.redraw(force=False)
         except (_StopRequested, KeyboardInterrupt):
             self.stopped_early = True
@@ -240,18 +245,18 @@ class TrainingDashboard(LiveWidget):
         loss_ax, acc_ax = fig.subplots(1, 2)
         h = self.history
         if h["epoch"]:
-            loss_ax.plot(h["epoch"], h["train_loss"], label="training", color="tab:blue")
-            loss_ax.plot(h["epoch"], h["val_loss"], label="validation", color="tab:orange")
-            acc_ax.plot(h["epoch"], h["train_acc"], label="training", color="tab:blue")
-            acc_ax.plot(h["epoch"], h["val_acc"], label="validation", color="tab:orange")
+            loss_ax.plot(h["epoch"], h["train_loss"], label=t("training"), color="tab:blue")
+            loss_ax.plot(h["epoch"], h["val_loss"], label=t("validation"), color="tab:orange")
+            acc_ax.plot(h["epoch"], h["train_acc"], label=t("training"), color="tab:blue")
+            acc_ax.plot(h["epoch"], h["val_acc"], label=t("validation"), color="tab:orange")
             loss_ax.legend(fontsize=8)
-            acc_ax.set_title(f"accuracy (validation {h['val_acc'][-1]:.1%})", fontsize=10)
+            acc_ax.set_title(t("accuracy (validation {accuracy:.1%})", accuracy=h["val_acc"][-1]), fontsize=10)
         else:
-            acc_ax.set_title("accuracy", fontsize=10)
-            loss_ax.text(0.5, 0.5, "press Train", ha="center", va="center", transform=loss_ax.transAxes)
-        loss_ax.set_title("cross-entropy loss", fontsize=10)
+            acc_ax.set_title(t("accuracy"), fontsize=10)
+            loss_ax.text(0.5, 0.5, t("press Train"), ha="center", va="center", transform=loss_ax.transAxes)
+        loss_ax.set_title(t("cross-entropy loss"), fontsize=10)
         for ax in (loss_ax, acc_ax):
-            ax.set_xlabel("epoch")
+            ax.set_xlabel(t("epoch"))
         acc_ax.set_ylim(0, 1)
         fig.tight_layout()
 

@@ -5,9 +5,11 @@ import json
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from grader.paths import CHAPTERS_DIR, REPO_ROOT, chapter_names, solution_notebook
+from grader.translations import editions, translated
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -51,6 +53,9 @@ def workspace(tmp_path_factory) -> Path:
         shutil.copytree(released if released.is_dir() else solution_notebook(chapter).parent, root / chapter,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         shutil.copy(solution_notebook(chapter), root / chapter / f"{chapter}.ipynb")
+        for language in editions(chapter):  # the Chinese edition, answered: the translated solution
+            solved = translated(nbformat.read(solution_notebook(chapter), as_version=4), chapter, language)
+            nbformat.write(solved, root / chapter / f"{chapter}.{language}.ipynb")
     return root
 
 
