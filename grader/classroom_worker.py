@@ -130,7 +130,7 @@ def grade_one(request: dict) -> Outcome:
         result = api.autograde(assignment, student, force=True, create=True)
         if not result["success"]:
             outcome.status = "failed"
-            outcome.reason = "nbgrader could not grade it: " + nbgrader_error(result.get("error") or result.get("log"))
+            outcome.reason = "nbgrader could not grade it: " + nbgrader_error(result)
             record_zero(url, course_id, assignment, student)
         _collect_reports(outcome, folder, expected)
     outcome.score, outcome.max_score = submission_score(url, course_id, assignment, student)

@@ -90,7 +90,7 @@ def assignment_template(course: Path, assignment: str) -> bytes:
         result = api.generate_assignment(assignment, force=True, create=True)
         if not result["success"]:
             raise ClassroomError(f"cannot prepare {assignment} for the workers: "
-                                 f"{nbgrader_error(result.get('error') or result.get('log'))}")
+                                 f"{nbgrader_error(result)}")
         with Gradebook(db_url(course), COURSE_ID) as course_book, Gradebook(db_url(root), COURSE_ID) as template:
             ours, theirs = course_book.find_assignment(assignment), template.find_assignment(assignment)
             if _cells(ours) != _cells(theirs):

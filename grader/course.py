@@ -31,8 +31,13 @@ GENERATED = ("source", "release", "gradebook.db")
 CACHE_ENTRIES_KEPT = 40
 
 
-def nbgrader_error(log: str | None) -> str:
-    """The most telling line of an nbgrader log: its last exception, else its last line."""
+def nbgrader_error(result: dict | str | None) -> str:
+    """The most telling line of a failed nbgrader call: its last exception, else its last line.
+
+    Takes the API's result dict (or a log's text). nbgrader's own ``error`` is only its closing
+    "Please see the above traceback"; the cause is in the ``log``, so both are read, log first.
+    """
+    log = result if not isinstance(result, dict) else f"{result.get('log') or ''}\n{result.get('error') or ''}"
     lines = [line.strip() for line in (log or "").strip().splitlines() if line.strip()]
     errors = [line for line in lines if re.match(r"^[\w.]*(Error|Exception)\b.*:", line)
               and "Please see the" not in line]
@@ -158,7 +163,7 @@ class ThrowawayCourse:
         result = self.api.autograde(self.chapter, STUDENT_ID, force=True, create=True)
         if not result["success"]:
             raise UngradableError(f"nbgrader could not grade this notebook: "
-                                  f"{nbgrader_error(result.get('error') or result.get('log'))}")
+                                  f"{nbgrader_error(result)}")
 
     @property
     def db_url(self) -> str:

@@ -128,3 +128,18 @@ def test_edited_test_cells_are_restored_from_the_source(tmp_path):
                 cell.source = "pass"
     results = _grade_variant(tmp_path, _solution_with(weaken_tests))
     assert results["test_normalize_values"].status == "fail"
+
+
+def test_an_nbgrader_failure_is_named_by_its_cause_not_by_nbgrader_s_closing_line():
+    from grader.course import nbgrader_error
+
+    # The shape of nbgrader's API result when a preprocessor raised: the cause is in the
+    # log, and "error" holds only the closing NbGraderException.
+    result = {"success": False,
+              "log": "[AutogradeApp | ERROR] There was an error processing assignment: /c/submitted\n"
+                     "Traceback (most recent call last):\n  File \"x.py\", line 1, in run\n"
+                     "RuntimeError: Kernel didn't respond in 60 seconds\n",
+              "error": "Traceback (most recent call last):\n  File \"base.py\", line 9, in convert\n"
+                       "nbgrader.converters.base.NbGraderException: Please see the the above traceback for details"}
+    assert nbgrader_error(result) == "RuntimeError: Kernel didn't respond in 60 seconds"
+    assert nbgrader_error({"log": "", "error": ""}) == "unknown error"
