@@ -7,7 +7,7 @@ argument.
 from dlcourse import data, surfaces, widgets
 from dlcourse.checking import check_your_work
 from dlcourse.device import device
-from dlcourse.i18n import language, set_language
+from dlcourse.i18n import language, set_language, t
 from dlcourse.plotting import use_course_style
 from dlcourse.progress import progress, stop_on_interrupt
 from dlcourse.seeding import seed_everything
@@ -20,6 +20,7 @@ __all__ = [
     "device",
     "language",
     "set_language",
+    "t",
     "progress",
     "seed_everything",
     "stop_on_interrupt",

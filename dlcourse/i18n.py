@@ -15,9 +15,11 @@ import os
 from pathlib import Path
 
 from dlcourse.i18n_zh import ZH
+from dlcourse.i18n_zh_figures import FIGURES_ZH
 
 LANGUAGES = ("en", "zh")
-_TRANSLATIONS = {"zh": ZH}
+# dlcourse's own texts, and the figure texts the chapters draw through t().
+_TRANSLATIONS = {"zh": {**FIGURES_ZH, **ZH}}
 _chosen: str | None = None  # set by set_language; None follows the notebook
 
 
