@@ -7,17 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dlcourse.i18n import language, translate
+from dlcourse.i18n import language, running_notebook, translate
 
 
 def _notebook_path(chapter: str) -> Path:
     """Where the learner's notebook is saved.
 
-    JupyterLab tells the kernel the notebook's path in JPY_SESSION_NAME; outside
-    JupyterLab we fall back to ``<chapter>.ipynb`` in the working directory,
-    which is the notebook's own folder when Jupyter starts the kernel.
+    The front end tells the kernel the notebook's path (``running_notebook``: JupyterLab,
+    Notebook 7, VS Code); otherwise we fall back to ``<chapter>.ipynb`` in the working
+    directory, which is the notebook's own folder when Jupyter starts the kernel.
     """
-    session_path = os.environ.get("JPY_SESSION_NAME", "")
+    session_path = running_notebook()
     if session_path.endswith(".ipynb") and Path(session_path).is_file():
         return Path(session_path)
     return Path.cwd() / f"{chapter}.ipynb"

@@ -6,8 +6,9 @@ English text up for the current language and formats it, so English output stays
 exactly what the f-string used to print. Text without a translation stays English.
 
 The language is, in order: what ``set_language`` chose; Chinese when the notebook
-being run is a Chinese-edition file (JupyterLab tells the kernel the notebook's path
-in JPY_SESSION_NAME, and those files are named ``NN_slug.zh.ipynb``); else English.
+being run is a Chinese-edition file, named ``NN_slug.zh.ipynb`` (JupyterLab and VS Code
+tell the kernel the notebook's path, see ``running_notebook``); else English. The chapters'
+own figure texts are translated in dlcourse/i18n_zh_figures/.
 """
 from __future__ import annotations
 
@@ -39,13 +40,31 @@ def edition_of(notebook: str | os.PathLike) -> str:
 def language(notebook: str | os.PathLike | None = None) -> str:
     """The language dlcourse speaks now: ``set_language``'s choice, else the notebook's edition.
 
-    The notebook is ``notebook`` when given, else the one JupyterLab runs (JPY_SESSION_NAME).
+    The notebook is ``notebook`` when given, else the one being run (see ``running_notebook``).
     """
     if _chosen is not None:
         return _chosen
     if notebook is None:
-        notebook = os.environ.get("JPY_SESSION_NAME", "")
+        notebook = running_notebook()
     return edition_of(notebook) if notebook else "en"
+
+
+def running_notebook() -> str:
+    """The path of the notebook this kernel runs, as its front end tells it; "" when none does.
+
+    Jupyter Server (JupyterLab, Notebook 7) puts it in the kernel's JPY_SESSION_NAME; VS Code
+    defines ``__vsc_ipynb_file__`` in the kernel's namespace. Other front ends tell nothing:
+    there ``dl.set_language("zh")`` chooses Chinese.
+    """
+    path = os.environ.get("JPY_SESSION_NAME", "")
+    if path:
+        return path
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return ""
+    shell = get_ipython()
+    return str(shell.user_ns.get("__vsc_ipynb_file__", "")) if shell is not None else ""
 
 
 def translate(text: str, lang: str, **values) -> str:

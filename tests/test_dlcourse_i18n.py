@@ -5,6 +5,7 @@ import ast
 import re
 import string
 import warnings
+from types import SimpleNamespace
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -43,6 +44,20 @@ def test_language_follows_the_notebook_jupyterlab_runs(monkeypatch, tmp_path):
     monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "01_gradient_descent" / "01_gradient_descent.ipynb"))
     assert dl.language() == "en"
     monkeypatch.setenv("JPY_SESSION_NAME", "zh.ipynb/01_gradient_descent.ipynb")  # only the file name counts
+    assert dl.language() == "en"
+
+
+def test_language_follows_the_notebook_vs_code_runs(monkeypatch, tmp_path):
+    # VS Code does not set JPY_SESSION_NAME; it defines __vsc_ipynb_file__ in the kernel's namespace.
+    # A stand-in shell: starting a real global IPython here would change other tests in this process.
+    import IPython
+
+    shell = SimpleNamespace(user_ns={"__vsc_ipynb_file__": str(tmp_path / "06_attention_and_transformers.zh.ipynb")})
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    assert dl.language() == "zh"
+    shell.user_ns["__vsc_ipynb_file__"] = str(tmp_path / "06_attention_and_transformers.ipynb")
+    assert dl.language() == "en"
+    shell.user_ns.clear()
     assert dl.language() == "en"
 
 
