@@ -34,7 +34,7 @@ from grader.gradebook import (  # noqa: F401
     backups,
     db_url,
     gradebook_problem,
-    has_submission,
+    graded_scores,
     restore,
     student_ids,
     submission_score,
@@ -274,15 +274,15 @@ def _grade_locally(course: Path, jobs: list[tuple[str, str]], workers: int, opti
 def _unchanged(course: Path, jobs: list[tuple[str, str]], digests: dict, journal: Journal) -> list[Outcome]:
     """Outcomes of submissions graded before, unchanged since, and still in the gradebook."""
     entries = journal.entries()
-    url = db_url(course)
+    candidates = [job for job in jobs if (entry := entries.get(job)) is not None
+                  and entry["digest"] == digests[job] and entry["outcome"]["status"] == "graded"]
+    scores = graded_scores(db_url(course), COURSE_ID, candidates) if candidates else {}
     unchanged = []
-    for job in jobs:
-        entry = entries.get(job)
-        if (entry is None or entry["digest"] != digests[job] or entry["outcome"]["status"] != "graded"
-                or not has_submission(url, COURSE_ID, job[1], job[0])):
-            continue
-        outcome = Outcome(**entry["outcome"])
-        outcome.score, outcome.max_score = submission_score(url, COURSE_ID, job[1], job[0])
+    for job in candidates:
+        if job not in scores:
+            continue  # removed from the gradebook since: grade it again
+        outcome = Outcome(**entries[job]["outcome"])
+        outcome.score, outcome.max_score = scores[job]
         outcome.add_note(NoteKind.INFO, "unchanged since it was last graded; not regraded")
         unchanged.append(outcome)
     return unchanged

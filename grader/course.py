@@ -20,9 +20,9 @@ from nbgrader.coursedir import CourseDirectory
 
 from grader.config import hardened_config
 from grader.errors import UngradableError
+from grader.i18n import tr
 from grader.notebooks import without_check_cell
 from grader.paths import IGNORED_NAMES, SOLUTIONS_DIR
-from grader.i18n import tr
 from grader.translations import catalog_path, translated
 
 STUDENT_ID = "learner"

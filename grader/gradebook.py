@@ -144,6 +144,23 @@ def submission_score(url: str, course_id: str, assignment: str, student: str) ->
             return 0.0, float(gradebook.find_assignment(assignment).max_score)
 
 
+def graded_scores(url: str, course_id: str, jobs: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[float, float]]:
+    """(score, max score) of each (student, assignment) in ``jobs`` that has a submission in the gradebook.
+
+    One gradebook session for all of them: opening one costs about 15 ms, which a class of 9,000
+    submissions would pay twice per submission on every resumed run.
+    """
+    scores = {}
+    with Gradebook(url, course_id) as gradebook:
+        for student, assignment in jobs:
+            try:
+                submission = gradebook.find_submission(assignment, student)
+            except Exception:  # nbgrader's MissingEntry: never graded, or removed since
+                continue
+            scores[(student, assignment)] = (float(submission.score), float(submission.max_score))
+    return scores
+
+
 def record_zero(url: str, course_id: str, assignment: str, student: str) -> None:
     """Zero the auto scores of a submission nbgrader could not grade; manual scores are kept."""
     with Gradebook(url, course_id) as gradebook:
@@ -210,12 +227,3 @@ def import_submission(url: str, course_id: str, record: dict) -> None:
             for comment in notebook.comments:
                 comment.auto_comment = sent["comments"].get(comment.name)
         gradebook.db.commit()
-
-
-def has_submission(url: str, course_id: str, assignment: str, student: str) -> bool:
-    with Gradebook(url, course_id) as gradebook:
-        try:
-            gradebook.find_submission(assignment, student)
-            return True
-        except Exception:
-            return False

@@ -5,8 +5,8 @@ import ast
 import re
 import string
 import warnings
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
 
 import ipywidgets as widgets
 import numpy as np

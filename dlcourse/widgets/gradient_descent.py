@@ -6,8 +6,8 @@ from typing import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from dlcourse.surfaces import ELONGATED_BOWL, SURFACES, LossSurface
 from dlcourse.i18n import t
+from dlcourse.surfaces import ELONGATED_BOWL, SURFACES, LossSurface
 from dlcourse.widgets.live_figure import LiveWidget
 
 # gradient_descent(grad_fn, x0, lr, steps) -> path (steps + 1, 2): the learner's own function.
