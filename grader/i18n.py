@@ -28,6 +28,10 @@ _ZH = {
     "YOUR ANSWER HERE": "请在此处作答。",
     "({count} written answer(s) worth {points} points are graded by a person and count 0 here.)":
         "（{count} 道论述题共 {points} 分，由教师评分，此处计 0 分。）",
+    "this copy of the course has no solutions/ folder to grade against (a student's server on a JupyterHub "
+    "has none). Submit the assignment from the Assignments tab: your instructor's feedback gives the score.":
+        "这份课程副本没有可供评分的 solutions/ 文件夹（JupyterHub 上学生的服务器没有它）。"
+        "请在 Assignments 标签页提交作业，分数会出现在教师发回的反馈中。",
 }
 _TRANSLATIONS = {"zh": _ZH}
 

@@ -9,9 +9,13 @@ from nbformat import NotebookNode
 
 from grader.cells import is_check_cell
 from grader.errors import UngradableError
-from grader.paths import chapter_names
+from grader.i18n import notebook_language, tr
+from grader.paths import SOLUTIONS_DIR, chapter_names
 
 SUPPORTED_NBFORMAT = 4
+NO_SOLUTIONS = ("this copy of the course has no solutions/ folder to grade against (a student's server on a "
+                "JupyterHub has none). Submit the assignment from the Assignments tab: your instructor's feedback "
+                "gives the score.")
 
 
 def read_notebook(path: Path) -> NotebookNode:
@@ -51,7 +55,10 @@ def read_notebook(path: Path) -> NotebookNode:
 
 def chapter_of(notebook: NotebookNode, path: Path) -> str:
     """The chapter a notebook belongs to: its metadata first, then its file or folder name."""
-    known = chapter_names()
+    known = chapter_names() if SOLUTIONS_DIR.is_dir() else []
+    if not known:
+        # A student's server on the course's JupyterHub sees no solutions/ (grader/hub_session.py).
+        raise UngradableError(tr(NO_SOLUTIONS, notebook_language(notebook.metadata)))
     recorded = notebook.metadata.get("dlcourse", {}).get("chapter")
     candidates = [recorded, path.stem, path.parent.name]
     for candidate in candidates:

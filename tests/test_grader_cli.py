@@ -143,3 +143,14 @@ def test_an_nbgrader_failure_is_named_by_its_cause_not_by_nbgrader_s_closing_lin
                        "nbgrader.converters.base.NbGraderException: Please see the the above traceback for details"}
     assert nbgrader_error(result) == "RuntimeError: Kernel didn't respond in 60 seconds"
     assert nbgrader_error({"log": "", "error": ""}) == "unknown error"
+
+
+@pytest.mark.parametrize("edition, says", [("", "no solutions/ folder"), (".zh", "没有可供评分的 solutions/")])
+def test_without_solutions_check_says_where_the_score_comes_from(edition, says):
+    # What a student's server on the course's JupyterHub sees: solutions/ covered by an empty folder.
+    chapter = "01_gradient_descent"
+    notebook = REPO_ROOT / "chapters" / chapter / f"{chapter}{edition}.ipynb"
+    result = subprocess.run(["bwrap", "--dev-bind", "/", "/", "--tmpfs", str(REPO_ROOT / "solutions"),
+                             sys.executable, "-m", "grader", "check", str(notebook)],
+                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    _assert_one_line_refusal(result, says)
