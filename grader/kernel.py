@@ -124,7 +124,10 @@ class KernelLaunch:
         uid = None
         if sandbox:
             prefix, uid = kernel_command(runtime_dir=self.runtime_dir, workdir=workdir, **sandbox)
-            # A kernel in its own network namespace cannot reach the grader's loopback ports.
+        if sandbox or os.name == "posix":
+            # Sockets in the kernel's own folder, not loopback ports: a kernel in its own network
+            # namespace cannot reach the grader's ports, and ports picked for one kernel can be
+            # taken by another starting at the same moment (parallel checks, parallel graders).
             kwargs = {"transport": "ipc", "ip": str(self.runtime_dir / "ipc")}
         self.manager = GraderKernelManager(command_prefix=prefix, interrupt_by_message=bool(sandbox),
                                            sandbox_uid=uid, config=config,
