@@ -1,0 +1,26 @@
+"""Chinese for the figure texts chapter 02 draws (see dlcourse/i18n_zh_figures/__init__.py)."""
+ZH = {
+    "grad {grad:g}": "梯度 {grad:g}",
+    "f = (x·y + z)·x: values (black) and gradients ∂f/∂node (red)":
+        "f = (x·y + z)·x：各节点的值（黑色）与梯度 ∂f/∂节点（红色）",
+    "the graph recorded by your Value class": "你的 Value 类记录下的计算图",
+    "step": "步数",
+    "mean squared error": "均方误差",
+    "a 2-4-1 network learns XOR with your Value engine": "用你的 Value 引擎训练的 2-4-1 网络学会了 XOR",
+    "forward difference": "前向差分",
+    "central difference (yours)": "中心差分（你的实现）",
+    "step h (eps)": "步长 h（eps）",
+    "absolute error of the slope": "斜率的绝对误差",
+    "rounding error (left) versus truncation error (right)": "舍入误差（左）与截断误差（右）",
+    "your linear_backward": "你的 linear_backward",
+    "with the planted bug": "植入错误后",
+    "threshold 1e-6": "阈值 1e-6",
+    "relative error vs. numerical gradient": "与数值梯度的相对误差",
+    "a gradient check pinpoints the wrong gradient": "梯度检验准确找出了错误的梯度",
+    "epoch": "轮（epoch）",
+    "mean training loss": "平均训练损失",
+    "train accuracy": "训练集准确率",
+    "test accuracy": "测试集准确率",
+    "a two-layer network trained with your backpropagation": "用你的反向传播训练的两层网络",
+    "misread test digits (true → predicted)": "识别错误的测试数字（真实 → 预测）",
+}
