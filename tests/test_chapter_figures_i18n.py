@@ -28,7 +28,8 @@ LIST_ARGUMENT = {"legend", "set_xticklabels", "set_yticklabels"}  # a list of te
 TEXT_KEYWORDS = {"label", "title", "xlabel", "ylabel", "description", "suptitle"}
 # Words a Chinese figure keeps as they are: names of methods, models and datasets. Words in
 # capitals (SGD, MNIST, GPT) and words of one or two letters (lr, x) are kept without listing.
-KEPT_NAMES = {"Adam", "AdamW", "ReLU", "GELU", "Tanh", "BatchNorm", "LayerNorm", "ResNet", "Transformer"}
+KEPT_NAMES = {"Adam", "AdamW", "ReLU", "GELU", "Tanh", "BatchNorm", "LayerNorm", "ResNet", "Transformer",
+              "FedAvg"}
 WORD = re.compile(r"[A-Za-z]{3,}")
 MATH = re.compile(r"\$[^$]*\$")
 

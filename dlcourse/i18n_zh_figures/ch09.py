@@ -12,7 +12,7 @@ ZH = {
     "Adam, weight decay {weight_decay:g}": "Adam，权重衰减 {weight_decay:g}",
     "members (trained on)": "成员（参与了训练）",
     "non-members": "非成员",
-    "log10 of the example's cross-entropy loss": "样本交叉熵损失的 log10",
+    "log10 of the example's cross-entropy loss": "lg（样本的交叉熵损失）",
     "density": "密度",
     "Overfit model: advantage {advantage:.2f} (chance {chance:.2f})":
         "过拟合模型：优势 {advantage:.2f}（随机水平 {chance:.2f}）",
