@@ -1,5 +1,12 @@
 """Chinese for the figure texts chapter 11 draws (see dlcourse/i18n_zh_figures/__init__.py)."""
 ZH = {
+    # attribution maps and the sanity check
+    "says {p}": "预测为 {p}",
+    "saliency": "显著性图",
+    "integrated gradients": "积分梯度",
+    "occlusion (4x4 patches)": "遮挡（4x4 图块）",
+    "trained": "训练好的",
+    "top {depth} random": "顶部 {depth} 层随机",
     # which words drove the prediction
     "review classifier": "评论分类器",
     "mean attribution towards 'positive' (integrated gradients)": "朝向“正面”的平均归因（积分梯度）",

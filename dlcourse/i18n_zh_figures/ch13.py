@@ -1,5 +1,6 @@
 """Chinese for the figure texts chapter 13 draws (see dlcourse/i18n_zh_figures/__init__.py)."""
 ZH = {
+    "review classifier": "评论分类器",
     # a person and the model as a team
     "test split": "测试划分",
     "shifted split": "偏移划分",

@@ -1,6 +1,8 @@
 """Chinese for the figure texts chapter 14 draws (see dlcourse/i18n_zh_figures/__init__.py)."""
 ZH = {
-    # memorisation and its mitigations (progress bars)
+    # progress bars: pretraining, and memorisation with its mitigations
+    "pretraining on public text": "在公开文本上预训练",
+    "fine-tuning": "微调",
     "fine-tuning, no mitigation": "微调，无缓解措施",
     "fine-tuning on de-duplicated data": "在去重数据上微调",
     "fine-tuning with DP-SGD": "用 DP-SGD 微调",
