@@ -3,7 +3,7 @@ ZH = {
     # 1. attention as a soft dictionary lookup
     "(key, value) pairs": "（键, 值）对",
     "sharpness s = {sharpness:g}": "锐度 s = {sharpness:g}",
-    "sin(x), the truth": "sin(x)，真实函数",
+    "sin(x), the truth": "真实函数（正弦曲线）",
     "query": "查询",
     "answer": "答案",
     "answers of a soft lookup": "软查找的答案",
