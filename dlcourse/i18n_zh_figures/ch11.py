@@ -5,7 +5,7 @@ ZH = {
     "saliency": "显著性图",
     "integrated gradients": "积分梯度",
     "occlusion (4x4 patches)": "遮挡（4x4 图块）",
-    "trained": "训练好的",
+    "trained": "训练好的模型",
     "top {depth} random": "顶部 {depth} 层随机",
     # which words drove the prediction
     "review classifier": "评论分类器",
