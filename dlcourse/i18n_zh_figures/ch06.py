@@ -1,7 +1,7 @@
 """Chinese for the figure texts chapter 06 draws (see dlcourse/i18n_zh_figures/__init__.py)."""
 ZH = {
     # 1. attention as a soft dictionary lookup
-    "(key, value) pairs": "（键, 值）对",
+    "(key, value) pairs": "（键，值）对",
     "sharpness s = {sharpness:g}": "锐度 s = {sharpness:g}",
     "sin(x), the truth": "真实函数（正弦曲线）",
     "query": "查询",
