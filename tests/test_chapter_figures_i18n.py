@@ -29,7 +29,7 @@ TEXT_KEYWORDS = {"label", "title", "xlabel", "ylabel", "description", "suptitle"
 # Words a Chinese figure keeps as they are: names of methods, models and datasets. Words in
 # capitals (SGD, MNIST, GPT) and words of one or two letters (lr, x) are kept without listing.
 KEPT_NAMES = {"Adam", "AdamW", "ReLU", "GELU", "Tanh", "BatchNorm", "LayerNorm", "ResNet", "Transformer",
-              "FedAvg", "Python", "softmax"}
+              "FedAvg", "Python", "softmax", "Llama"}
 WORD = re.compile(r"[A-Za-z]{3,}")
 MATH = re.compile(r"\$[^$]*\$")
 

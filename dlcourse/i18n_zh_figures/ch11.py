@@ -14,8 +14,8 @@ ZH = {
     # adversarial training
     "adversarial training": "对抗训练",
     "standard training": "标准训练",
-    "adversarial training (FGSM, eps 0.1)": "对抗训练（FGSM，eps 0.1）",
-    "FGSM epsilon": "FGSM 的扰动大小 epsilon",
+    "adversarial training (FGSM, eps 0.1)": "对抗训练（FGSM，ε = 0.1）",
+    "FGSM epsilon": "FGSM 的扰动上限 ε",
     "test accuracy": "测试集准确率",
     # reliability diagrams
     "standard CNN": "标准 CNN",

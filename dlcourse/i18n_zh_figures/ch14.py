@@ -6,6 +6,9 @@ ZH = {
     "fine-tuning, no mitigation": "微调，无缓解措施",
     "fine-tuning on de-duplicated data": "在去重数据上微调",
     "fine-tuning with DP-SGD": "用 DP-SGD 微调",
+    # the exposure widget's checkpoints and compared runs
+    "step {step} ({epochs:.1f} epochs)": "第 {step} 步（{epochs:.1f} 轮）",
+    "de-duplicated": "去重后",
     # hallucination and abstention
     "seen": "见过",
     "unseen": "未见过",
@@ -22,9 +25,9 @@ ZH = {
     # alignment by DPO
     "DPO, beta {beta}": "DPO，β 取 {beta}",
     "beta {beta}": "β 取 {beta}",
-    "log 2: policy = reference": "log 2：策略 = 参考模型",
+    "log 2: policy = reference": "ln 2：策略 = 参考模型",
     "DPO step": "DPO 步数",
-    "dpo_loss": "dpo_loss 的值",
+    "dpo_loss": "DPO 损失",
     "preference loss while aligning": "对齐过程中的偏好损失",
     "reference": "参考模型",
     "asked: PIN": "直接问：PIN",
