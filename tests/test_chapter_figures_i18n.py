@@ -9,6 +9,8 @@ solution notebook and fails on a figure text written as a bare English literal, 
 from __future__ import annotations
 
 import ast
+import json
+import os
 import re
 import string
 
@@ -124,6 +126,8 @@ def test_every_dl_t_text_of_the_chapters_has_chinese_with_the_same_placeholders(
         chinese = FIGURES_ZH[english]
         assert _fields(english) == _fields(chinese), f"placeholders differ: {english!r} -> {chinese!r}"
         assert CJK.search(chinese), f"not translated: {english!r} -> {chinese!r}"
+        # matplotlib draws a text containing $...$ wholly in math fonts, which have no Chinese glyphs.
+        assert not MATH.search(chinese), f"Chinese beside $...$ is drawn as boxes: {chinese!r}"
     unused = sorted(set(FIGURES_ZH) - set(texts))
     assert not unused, f"translations of figure texts no chapter draws any more: {unused}"
 
@@ -145,3 +149,40 @@ def test_dl_t_draws_the_edition_s_language_on_a_real_figure(language):
         plt.close(figure)
     finally:
         dl.set_language(None)
+
+
+# -- a Chinese chapter, run: what its figures really show ------------------------------------------
+
+RECORD_DRAWN_TEXT = """\
+import matplotlib.text
+_drawn_texts = []
+_draw_text = matplotlib.text.Text.draw
+def _record_and_draw(self, renderer):
+    if self.get_visible() and self.get_text().strip():
+        _drawn_texts.append(self.get_text())
+    return _draw_text(self, renderer)
+matplotlib.text.Text.draw = _record_and_draw
+"""
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("chapter", ["01_gradient_descent", "10_fairness_and_bias"])
+def test_a_chinese_chapter_draws_its_figures_in_chinese(chapter):
+    """Run the chapter as its Chinese edition and read back every text matplotlib drew."""
+    from nbclient import NotebookClient
+
+    from grader.cells import is_check_cell
+
+    notebook = nbformat.read(solution_notebook(chapter), as_version=4)
+    notebook.cells = [nbformat.v4.new_code_cell(RECORD_DRAWN_TEXT),
+                      *(cell for cell in notebook.cells if not is_check_cell(cell)),
+                      nbformat.v4.new_code_cell("import json; print(json.dumps(_drawn_texts))")]
+    folder = solution_notebook(chapter).parent
+    # JupyterLab names the notebook it runs in JPY_SESSION_NAME; a .zh.ipynb makes dlcourse speak Chinese.
+    env = {**os.environ, "JPY_SESSION_NAME": str(folder / f"{chapter}.zh.ipynb")}
+    NotebookClient(notebook, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(folder)}}).execute(env=env)
+    drawn = json.loads(notebook.cells[-1].outputs[0]["text"])
+    assert sum(bool(CJK.search(text)) for text in drawn) >= 3, drawn
+    english = sorted({text for text in drawn if _english_words(text)})
+    assert not english, f"figure texts still in English in the Chinese {chapter}: {english}"

@@ -1,11 +1,13 @@
 """Chinese for the figure texts chapter 05 draws (see dlcourse/i18n_zh_figures/__init__.py)."""
+# matplotlib draws a text with $...$ wholly in its math fonts, which have no Chinese glyphs:
+# the Chinese writes subscripts as Unicode characters (Wₕ) instead.
 ZH = {
     "an RNN unrolled in time: the same $W_x$, $W_h$ and $b$ at every step":
-        "按时间展开的 RNN：每一步都使用相同的 $W_x$、$W_h$ 和 $b$",
+        "按时间展开的 RNN：每一步都使用相同的 Wₓ、Wₕ 和 b",
     "time step t (the loss looks at step 60 only)": "时间步 t（损失只看第 60 步）",
     "gradients travelling back in time: singular values of $W_h$ all equal to s":
-        "沿时间反向传播的梯度：$W_h$ 的奇异值全都等于 s",
-    "scale of $W_h$": "$W_h$ 的尺度",
+        "沿时间反向传播的梯度：Wₕ 的奇异值全都等于 s",
+    "scale of $W_h$": "Wₕ 的尺度",
     "recurrent weight w": "循环权重 w",
     "loss": "损失",
     "|dLoss/dw|": "|dLoss/dw|（斜率的大小）",
