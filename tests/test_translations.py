@@ -77,6 +77,20 @@ def test_the_catalog_is_complete_and_fresh(chapter):
         "run `python -m grader.translations status` and translate what it lists"
 
 
+ENGLISH_LIMIT = re.compile(r"about (\d+) to (\d+) words")
+CHINESE_LIMIT = re.compile(r"约 ?(\d+) ?到 ?(\d+) ?字")
+
+
+@pytest.mark.parametrize("chapter", ZH_CHAPTERS)
+def test_essay_lengths_are_given_in_characters_twice_the_english_words(chapter):
+    """A Chinese answer runs about twice as many 字 as the English words (docs/zh/glossary.md)."""
+    english = {cell.id: cell.source for cell in nbformat.read(solution_notebook(chapter), as_version=4).cells}
+    for entry in json.loads(translations.catalog_path(chapter).read_text(encoding="utf-8"))["cells"]:
+        for low, high in ENGLISH_LIMIT.findall(english.get(entry["id"], "")):
+            assert (str(2 * int(low)), str(2 * int(high))) in CHINESE_LIMIT.findall(entry["zh"]), \
+                f"{chapter} {entry['id']}: 'about {low} to {high} words' needs 约 {2 * int(low)} 到 {2 * int(high)} 字"
+
+
 @pytest.mark.parametrize("chapter", ZH_CHAPTERS)
 def test_both_editions_share_every_code_cell_test_and_point(chapter):
     english = nbformat.read(CHAPTERS_DIR / chapter / f"{chapter}.ipynb", as_version=4)
