@@ -13,6 +13,7 @@ import json
 import os
 import re
 import string
+import warnings
 
 import nbformat
 import pytest
@@ -142,11 +143,15 @@ def test_dl_t_draws_the_edition_s_language_on_a_real_figure(language):
     assert english is not None
     dl.set_language(language)
     try:
-        figure, ax = plt.subplots()
-        ax.set_title(dl.t(english))
-        figure.canvas.draw()
-        assert ax.get_title() == (english if language == "en" else FIGURES_ZH[english])
-        plt.close(figure)
+        with matplotlib.rc_context():  # the course style is undone for the tests that follow
+            dl.use_course_style()  # the chapters' style, with its CJK fallback font
+            figure, ax = plt.subplots()
+            ax.set_title(dl.t(english))
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # "Glyph ... missing from font(s)": boxes instead of characters
+                figure.canvas.draw()
+            assert ax.get_title() == (english if language == "en" else FIGURES_ZH[english])
+            plt.close(figure)
     finally:
         dl.set_language(None)
 
