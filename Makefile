@@ -13,13 +13,14 @@ JOBS ?= 2
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: venv lab test system-packages release bench clean help
+.PHONY: venv lab test system-packages node-packages release bench book book-theme clean help
 
 help:
 	@echo "make lab      set up .venv and open JupyterLab on chapters/ (LAB_ARGS=--no-browser for headless)"
 	@echo "make test     set up .venv and run every test"
 	@echo "make release  regenerate chapters/ from solutions/"
 	@echo "make bench    time and measure every chapter (writes bench/results/)"
+	@echo "make book     build the web book of both editions into _build/book/ (offline once its theme is built)"
 
 venv: $(STAMP) $(LAB_OVERRIDES)
 
@@ -50,15 +51,16 @@ lab: venv
 
 # Notebook and unit tests in parallel first; then the browser tests alone, so that
 # their Binder-like timings (one pinned core) do not compete with other notebooks.
-test: venv system-packages
+test: venv system-packages book-theme
 	$(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -m "not browser" $(PYTEST_ARGS) tests
 	$(RUN) $(BIN)/python -m pytest -p no:xdist -m browser $(PYTEST_ARGS) tests/browser tests/hub
 
 # Debian packages the tests drive: Chromium for the browser tests, bubblewrap for
 # the classroom sandbox, JupyterHub's proxy for the hub test, a font with Chinese glyphs for the
-# Chinese edition (figures and browser screenshots). Installed only when missing.
+# Chinese edition (figures and browser screenshots), Node.js and npm for the web book (node-packages).
+# Installed only when missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-system-packages:
+system-packages: node-packages
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
@@ -75,6 +77,23 @@ release: venv
 
 bench: venv
 	$(RUN) $(BIN)/python -m bench
+
+# The web book: release notebooks with the figures of the executed solutions (cached by content under
+# ~/.cache/dlcourse/book/), built by Jupyter Book 2 with the theme in docs/book/theme/ (built once by npm).
+book: venv book-theme
+	$(RUN) $(BIN)/python -m grader book
+
+# The book's site theme, built from docs/book/theme/ by npm (which fetches its packages from the npm
+# registry) once per change of that folder, cached in ~/.cache/dlcourse/book/theme/. Building the book
+# itself then needs no network; the browser stage of `make test` builds the book.
+book-theme: venv node-packages
+	$(RUN) $(BIN)/python -m grader.book_theme
+
+# Jupyter Book 2 runs on Node.js; npm installs its theme's packages once. Debian's packages, never a download by the tool.
+node-packages:
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+		echo "Installing Debian packages: nodejs npm"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache

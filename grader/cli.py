@@ -1,4 +1,4 @@
-"""Command line: python -m grader {check,release,classroom}."""
+"""Command line: python -m grader {check,release,classroom,book}."""
 from __future__ import annotations
 
 import argparse
@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     back.add_argument("backup", nargs="?", help="a file name in COURSE/backups/")
     from grader.hub_cli import add_hub_commands
     add_hub_commands(actions)  # hub, roster
+    book = commands.add_parser("book", help="build the web book (both editions, no answers) offline")
+    book.add_argument("--out", type=Path, default=None, help="site folder (default: _build/book)")
+    book.add_argument("chapters", nargs="*", help="only these chapters (default: all)")
     return parser
 
 
@@ -172,10 +175,33 @@ def _classroom(args: argparse.Namespace) -> int:
     return 0
 
 
+def _book(args: argparse.Namespace) -> int:
+    from grader import book
+    from grader.book_outputs import SolutionFailed
+    from grader.book_theme import ThemeBuildError
+    from grader.paths import chapter_names
+
+    unknown = sorted(set(args.chapters) - set(chapter_names()))
+    if unknown:
+        print(f"Unknown chapter(s): {', '.join(unknown)}; known: {', '.join(chapter_names())}", file=sys.stderr)
+        return EXIT_UNGRADABLE
+    out = (args.out or book.DEFAULT_OUT).resolve()
+    try:
+        pages = book.build(out, args.chapters or None)
+    except (book.BookError, ThemeBuildError, SolutionFailed) as error:
+        print(f"Cannot build the book: {error}", file=sys.stderr)
+        return EXIT_UNGRADABLE
+    print(f"Built {len(pages)} chapter pages into {out} (open index.html through a web server, "
+          f"e.g. python -m http.server -d {out})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         return _check(args)
+    if args.command == "book":
+        return _book(args)
     if args.command == "classroom":
         return _classroom(args)
     return _release(args)
