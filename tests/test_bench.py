@@ -11,7 +11,6 @@ from bench.notebooks import PeakRssSampler, run_notebook
 from bench.ratios import best_time
 from bench.report import to_markdown
 from bench.solution_functions import load_solution_namespace
-from grader.paths import solution_notebook
 
 
 def test_machine_description_has_the_documented_keys():

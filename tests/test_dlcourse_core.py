@@ -9,7 +9,6 @@ import torch
 from matplotlib.figure import Figure
 
 import dlcourse as dl
-from dlcourse import device as device_module
 from dlcourse.plotting import figure_png
 
 

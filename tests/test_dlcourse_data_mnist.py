@@ -1,6 +1,5 @@
 """dlcourse.data.load_mnist and datasets/mnist_5k."""
 import runpy
-from pathlib import Path
 
 import numpy as np
 import pytest

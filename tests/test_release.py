@@ -7,11 +7,19 @@ import shutil
 import nbformat
 import pytest
 
-from grader import cli, release as release_module
-from grader.paths import (CHAPTERS_DIR, CHECK_CELL_ID, REPO_ROOT, SOLUTIONS_DIR, chapter_names,
-                          chapter_notebook, solution_notebook)
+from grader import cli
+from grader import release as release_module
+from grader.paths import (
+    CHAPTERS_DIR,
+    CHECK_CELL_ID,
+    REPO_ROOT,
+    SOLUTIONS_DIR,
+    chapter_names,
+    chapter_notebook,
+    solution_notebook,
+)
 from tests.contract import CONTRACT
-from tests.notebook_variants import answer_cell_ids, nbgrader_meta, grade_cell_ids
+from tests.notebook_variants import answer_cell_ids, grade_cell_ids, nbgrader_meta
 
 CHAPTERS = chapter_names()
 ALL_NOTEBOOKS = sorted(SOLUTIONS_DIR.glob("*/*.ipynb")) + sorted(CHAPTERS_DIR.glob("*/*.ipynb"))

@@ -14,7 +14,6 @@ import functools
 import http.server
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
